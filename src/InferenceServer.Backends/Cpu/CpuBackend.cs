@@ -1,0 +1,193 @@
+using System.Runtime.InteropServices;
+using InferenceServer.Backends.Cpu.Kernels;
+using InferenceServer.Backends.Cpu.Threading;
+using InferenceServer.Core.Tensors;
+using InferenceServer.Models.Weights;
+
+namespace InferenceServer.Backends.Cpu;
+
+/// <summary>
+/// The CPU backend: C# SIMD kernels (AVX-512 where present) spread over a fixed worker pool. It is what runs on
+/// machines without a GPU and the reference the CUDA kernels are checked against.
+/// </summary>
+public sealed unsafe partial class CpuBackend : IComputeBackend
+{
+    private readonly CpuWorkerPool _pool;
+    private readonly List<nint> _allocations = [];
+    private readonly List<CpuWeight> _weights = [];
+    private readonly Scratch _scratch;
+    private readonly PagedAttentionWork _attention = new();
+    private readonly GemvQ8_0Work _gemvQ8 = new();
+    private int[] _tokenSequence = new int[64];
+
+    public CpuBackend(int threads = 0)
+    {
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _pool = new CpuWorkerPool(Threads);
+        _scratch = new Scratch(Threads);
+    }
+
+    public string Name => "cpu";
+
+    /// <summary>Threads kernels run on, the caller included.</summary>
+    public int Threads { get; }
+
+    public IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage)
+    {
+        var shape = tensor.Shape;
+        if (shape.Count is < 1 or > 2)
+            throw new ArgumentException($"{tensor.Name}: expected a vector or a matrix, got {shape.Count} dimensions");
+        int rows = checked((int)tensor.Rows), cols = checked((int)tensor.Columns);
+        // Vectors (norms, biases) are tiny and read every token: always keep them as float32.
+        if (shape.Count == 1) storage = TensorDType.F32;
+        else if (cols % 32 != 0)
+            throw new ArgumentException($"{tensor.Name}: the CPU backend needs rows of a multiple of 32 values, got {cols}");
+        if (storage == TensorDType.Q8_0 && cols % 32 != 0)
+            throw new ArgumentException($"{tensor.Name}: Q8_0 needs rows of a multiple of 32 values");
+
+        CpuWeight weight;
+        if (tensor.DType == storage)
+        {
+            weight = new CpuWeight(tensor.Name, storage, rows, cols, tensor.Data, owned: false);
+        }
+        else
+        {
+            long srcRowBytes = tensor.DType.RowBytes(cols), dstRowBytes = storage.RowBytes(cols);
+            byte* dst = (byte*)NativeMemory.AlignedAlloc((nuint)(dstRowBytes * rows), 64);
+            float* tmp = (float*)NativeMemory.AlignedAlloc((nuint)cols * 4, 64);
+            try
+            {
+                for (long r = 0; r < rows; r++)
+                {
+                    WeightRowCodec.ToFloat(tensor.DType, tensor.Data + r * srcRowBytes, tmp, cols);
+                    WeightRowCodec.FromFloat(storage, tmp, dst + r * dstRowBytes, cols);
+                }
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(tmp);
+            }
+            weight = new CpuWeight(tensor.Name, storage, rows, cols, dst, owned: true);
+        }
+        lock (_weights) _weights.Add(weight);
+        return weight;
+    }
+
+    public DeviceBuffer Allocate(long elements)
+    {
+        nuint bytes = (nuint)(Math.Max(1, elements) * sizeof(float));
+        void* p = NativeMemory.AlignedAlloc(bytes, 64);
+        NativeMemory.Clear(p, bytes);
+        lock (_allocations) _allocations.Add((nint)p);
+        return new DeviceBuffer((nint)p, elements);
+    }
+
+    public void Free(DeviceBuffer buffer)
+    {
+        lock (_allocations)
+        {
+            if (_allocations.Remove(buffer.Pointer)) NativeMemory.AlignedFree((void*)buffer.Pointer);
+        }
+    }
+
+    public IKvCache AllocateKvCache(KvCacheLayout layout) => new CpuKvCache(layout);
+
+    public void Embedding(ReadOnlySpan<int> ids, IDeviceWeight table, DeviceBuffer y)
+    {
+        var w = (CpuWeight)table;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int id = ids[i];
+            if ((uint)id >= (uint)w.Rows) throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} outside the vocabulary of {w.Rows}");
+            WeightRowCodec.ToFloat(w.DType, w.Data + id * w.RowBytes, (float*)y.Pointer + (long)i * w.Columns, w.Columns);
+        }
+    }
+
+    public void RmsNorm(DeviceBuffer x, IDeviceWeight weight, float eps, int rows, int dim, DeviceBuffer y)
+        => NormKernels.RmsNorm((float*)x.Pointer, ((CpuWeight)weight).Floats, eps, rows, dim, (float*)y.Pointer);
+
+    public void Rope(DeviceBuffer q, DeviceBuffer k, ReadOnlySpan<int> positions, int qHeads, int kvHeads, int headDim, RopeTable table)
+    {
+        RopeKernel.Apply((float*)q.Pointer, positions.Length, qHeads, headDim, positions, table);
+        RopeKernel.Apply((float*)k.Pointer, positions.Length, kvHeads, headDim, positions, table);
+    }
+
+    public void WriteKv(IKvCache cache, int layer, DeviceBuffer k, DeviceBuffer v, ReadOnlySpan<int> slotMapping)
+    {
+        var c = (CpuKvCache)cache;
+        int stride = c.Layout.TokenStride;
+        long bytes = stride * sizeof(float);
+        float* kc = c.K(layer), vc = c.V(layer);
+        for (int t = 0; t < slotMapping.Length; t++)
+        {
+            int slot = slotMapping[t];
+            if (slot < 0) continue;
+            Buffer.MemoryCopy((float*)k.Pointer + (long)t * stride, kc + (long)slot * stride, bytes, bytes);
+            Buffer.MemoryCopy((float*)v.Pointer + (long)t * stride, vc + (long)slot * stride, bytes, bytes);
+        }
+    }
+
+    public void Attention(DeviceBuffer q, IKvCache cache, int layer, AttentionBatch batch, int qHeads, float scale, int slidingWindow, DeviceBuffer output)
+    {
+        var c = (CpuKvCache)cache;
+        var layout = c.Layout;
+        int tokens = batch.TokenCount;
+        if (_tokenSequence.Length < tokens) _tokenSequence = new int[Math.Max(tokens, _tokenSequence.Length * 2)];
+        int maxContext = 0;
+        for (int s = 0; s < batch.SequenceCount; s++)
+        {
+            for (int t = batch.QueryStart[s]; t < batch.QueryStart[s + 1]; t++) _tokenSequence[t] = s;
+            maxContext = Math.Max(maxContext, batch.ContextLength[s]);
+        }
+        var work = _attention;
+        work.Q = (float*)q.Pointer;
+        work.KCache = c.K(layer);
+        work.VCache = c.V(layer);
+        work.Output = (float*)output.Pointer;
+        work.Batch = batch;
+        work.TokenSequence = _tokenSequence;
+        work.QHeads = qHeads;
+        work.KvHeads = layout.NumKvHeads;
+        work.HeadDim = layout.HeadDim;
+        work.BlockSize = layout.BlockSize;
+        work.Scale = scale;
+        work.SlidingWindow = slidingWindow;
+        work.Scores = _scratch.Scores((long)(qHeads / layout.NumKvHeads) * maxContext);
+        _pool.Run(work, tokens * layout.NumKvHeads, grain: 1);
+    }
+
+    public void SiluMul(DeviceBuffer gate, DeviceBuffer up, int rows, int inter, DeviceBuffer output)
+        => ElementwiseKernels.SiluMul((float*)gate.Pointer, (float*)up.Pointer, (float*)output.Pointer, (long)rows * inter);
+
+    public void GatherRows(DeviceBuffer source, ReadOnlySpan<int> rows, int width, DeviceBuffer destination)
+    {
+        long bytes = (long)width * sizeof(float);
+        for (int i = 0; i < rows.Length; i++)
+            Buffer.MemoryCopy((float*)source.Pointer + (long)rows[i] * width, (float*)destination.Pointer + (long)i * width, bytes, bytes);
+    }
+
+    public void Add(DeviceBuffer a, DeviceBuffer b, long count)
+        => ElementwiseKernels.Add((float*)a.Pointer, (float*)b.Pointer, count);
+
+    public void CopyToHost(DeviceBuffer source, Span<float> destination)
+        => new ReadOnlySpan<float>((void*)source.Pointer, destination.Length).CopyTo(destination);
+
+    public void CopyFromHost(ReadOnlySpan<float> source, DeviceBuffer destination)
+        => source.CopyTo(new Span<float>((void*)destination.Pointer, source.Length));
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _scratch.Dispose();
+        lock (_weights)
+        {
+            foreach (var w in _weights) w.Dispose();
+            _weights.Clear();
+        }
+        lock (_allocations)
+        {
+            foreach (var p in _allocations) NativeMemory.AlignedFree((void*)p);
+            _allocations.Clear();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+namespace InferenceServer.Backends.Cpu;
+
+/// <summary>
+/// Grow-only native scratch buffers of the CPU backend. They grow only when a larger shape is seen for the first
+/// time, so steady-state steps allocate nothing.
+/// </summary>
+internal sealed unsafe class Scratch : IDisposable
+{
+    private readonly int _threads;
+    private readonly float*[] _panels;
+    private readonly float*[] _scores;
+    private long _panelCapacity;
+    private long _scoreCapacity;
+    private readonly GrowBuffer _permuted = new();
+    private readonly GrowBuffer _quantized = new();
+    private readonly GrowBuffer _scales = new();
+
+    public Scratch(int threads)
+    {
+        _threads = threads;
+        _panels = new float*[threads];
+        _scores = new float*[threads];
+    }
+
+    public float*[] Panels(long floats) => PerThread(_panels, ref _panelCapacity, floats);
+
+    public float*[] Scores(long floats) => PerThread(_scores, ref _scoreCapacity, floats);
+
+    public float* Permuted(long floats) => (float*)_permuted.Ensure(floats * 4);
+
+    public sbyte* QuantizedActivations(long count) => (sbyte*)_quantized.Ensure(count);
+
+    public float* ActivationScales(long floats) => (float*)_scales.Ensure(floats * 4);
+
+    private float*[] PerThread(float*[] buffers, ref long capacity, long floats)
+    {
+        if (floats > capacity)
+        {
+            long grown = Math.Max(floats, capacity * 2);
+            for (int i = 0; i < _threads; i++)
+            {
+                if (buffers[i] != null) NativeMemory.AlignedFree(buffers[i]);
+                buffers[i] = (float*)NativeMemory.AlignedAlloc((nuint)(grown * 4), 64);
+            }
+            capacity = grown;
+        }
+        return buffers;
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _threads; i++)
+        {
+            if (_panels[i] != null) NativeMemory.AlignedFree(_panels[i]);
+            if (_scores[i] != null) NativeMemory.AlignedFree(_scores[i]);
+            _panels[i] = null;
+            _scores[i] = null;
+        }
+        _permuted.Dispose();
+        _quantized.Dispose();
+        _scales.Dispose();
+    }
+}
+
+/// <summary>One native buffer that only grows.</summary>
+internal sealed unsafe class GrowBuffer : IDisposable
+{
+    private void* _pointer;
+    private long _capacity;
+
+    public void* Ensure(long bytes)
+    {
+        if (bytes > _capacity)
+        {
+            long grown = Math.Max(bytes, _capacity * 2);
+            if (_pointer != null) NativeMemory.AlignedFree(_pointer);
+            _pointer = NativeMemory.AlignedAlloc((nuint)grown, 64);
+            _capacity = grown;
+        }
+        return _pointer;
+    }
+
+    public void Dispose()
+    {
+        if (_pointer != null) NativeMemory.AlignedFree(_pointer);
+        _pointer = null;
+        _capacity = 0;
+    }
+}

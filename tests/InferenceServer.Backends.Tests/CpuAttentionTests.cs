@@ -1,0 +1,144 @@
+using InferenceServer.Backends.Cpu;
+
+namespace InferenceServer.Backends.Tests;
+
+public sealed class CpuAttentionTests : IDisposable
+{
+    private readonly CpuBackend _backend = new(threads: 2);
+
+    public static TheoryData<int, int, int, int> Shapes() => new()
+    {
+        // qHeads, kvHeads, headDim, blockSize
+        { 4, 4, 16, 4 },
+        { 8, 2, 64, 16 },
+        { 8, 1, 32, 8 },
+        { 12, 3, 80, 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Paged_attention_over_scattered_blocks_matches_contiguous_reference(int qHeads, int kvHeads, int headDim, int blockSize)
+    {
+        // Three sequences: a prefill chunk on an empty cache, a chunk after a cached prefix, and a decode token.
+        int[] cached = [0, 11, 37];
+        int[] fresh = [7, 5, 1];
+        RunAndCompare(qHeads, kvHeads, headDim, blockSize, cached, fresh, slidingWindow: 0, seed: qHeads * 100 + headDim);
+    }
+
+    [Fact]
+    public void Sliding_window_limits_how_far_back_tokens_look()
+    {
+        RunAndCompare(4, 2, 16, 4, cached: [20, 0], fresh: [3, 9], slidingWindow: 6, seed: 5);
+    }
+
+    private void RunAndCompare(int qHeads, int kvHeads, int headDim, int blockSize, int[] cached, int[] fresh, int slidingWindow, int seed)
+    {
+        var rng = new Random(seed);
+        int seqs = cached.Length, maxBlocksPerSeq = 16;
+        var layout = new KvCacheLayout(NumLayers: 2, NumBlocks: seqs * maxBlocksPerSeq + 3, blockSize, kvHeads, headDim);
+        using var cache = _backend.AllocateKvCache(layout);
+        var batch = new AttentionBatch(seqs, maxBlocksPerSeq);
+        batch.SequenceCount = seqs;
+        // Scatter blocks: a shuffled permutation of the pool, so block ids are neither ordered nor contiguous.
+        var pool = Enumerable.Range(0, layout.NumBlocks).OrderBy(_ => rng.Next()).ToArray();
+        int kvDim = kvHeads * headDim;
+        var keys = new List<float[]>[seqs];
+        var values = new List<float[]>[seqs];
+        int tokens = fresh.Sum();
+        var slotMapping = new int[tokens];
+        var q = new float[tokens * qHeads * headDim];
+        for (int i = 0; i < q.Length; i++) q[i] = (float)(rng.NextDouble() * 2 - 1);
+        var kNew = new float[tokens * kvDim];
+        var vNew = new float[tokens * kvDim];
+        int row = 0;
+        for (int s = 0; s < seqs; s++)
+        {
+            batch.QueryStart[s] = row;
+            batch.ContextLength[s] = cached[s] + fresh[s];
+            var table = batch.BlockTable(s);
+            for (int b = 0; b < maxBlocksPerSeq; b++) table[b] = pool[s * maxBlocksPerSeq + b];
+            keys[s] = [];
+            values[s] = [];
+            // Cached tokens go straight into the pool through WriteKv, one at a time.
+            for (int p = 0; p < cached[s] + fresh[s]; p++)
+            {
+                var k = RandomRow(rng, kvDim);
+                var v = RandomRow(rng, kvDim);
+                keys[s].Add(k);
+                values[s].Add(v);
+                int slot = table[p / blockSize] * blockSize + p % blockSize;
+                if (p < cached[s])
+                {
+                    Write(cache, k, v, slot);
+                }
+                else
+                {
+                    Array.Copy(k, 0, kNew, row * kvDim, kvDim);
+                    Array.Copy(v, 0, vNew, row * kvDim, kvDim);
+                    slotMapping[row++] = slot;
+                }
+            }
+        }
+        batch.QueryStart[seqs] = row;
+        var kb = Upload(kNew);
+        var vb = Upload(vNew);
+        _backend.WriteKv(cache, 1, kb, vb, slotMapping);
+        var qb = Upload(q);
+        var ob = _backend.Allocate(q.Length);
+        float scale = 1f / MathF.Sqrt(headDim);
+
+        _backend.Attention(qb, cache, 1, batch, qHeads, scale, slidingWindow, ob);
+
+        var output = new float[q.Length];
+        _backend.CopyToHost(ob, output);
+        int group = qHeads / kvHeads;
+        for (int s = 0; s < seqs; s++)
+        {
+            for (int i = 0; i < fresh[s]; i++)
+            {
+                int t = batch.QueryStart[s] + i, pos = cached[s] + i;
+                int first = slidingWindow > 0 ? Math.Max(0, pos - slidingWindow + 1) : 0;
+                for (int h = 0; h < qHeads; h++)
+                {
+                    int kvh = h / group;
+                    var scores = new double[pos - first + 1];
+                    for (int j = first; j <= pos; j++)
+                    {
+                        double dot = 0;
+                        for (int d = 0; d < headDim; d++) dot += q[(t * qHeads + h) * headDim + d] * keys[s][j][kvh * headDim + d];
+                        scores[j - first] = dot * scale;
+                    }
+                    double max = scores.Max();
+                    var w = scores.Select(x => Math.Exp(x - max)).ToArray();
+                    double sum = w.Sum();
+                    for (int d = 0; d < headDim; d++)
+                    {
+                        double expected = 0;
+                        for (int j = first; j <= pos; j++) expected += w[j - first] / sum * values[s][j][kvh * headDim + d];
+                        Assert.Equal(expected, output[(t * qHeads + h) * headDim + d], 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
+    private void Write(IKvCache cache, float[] k, float[] v, int slot)
+    {
+        var kb = Upload(k);
+        var vb = Upload(v);
+        _backend.WriteKv(cache, 1, kb, vb, [slot]);
+        _backend.Free(kb);
+        _backend.Free(vb);
+    }
+
+    private DeviceBuffer Upload(float[] data)
+    {
+        var b = _backend.Allocate(data.Length);
+        _backend.CopyFromHost(data, b);
+        return b;
+    }
+
+    private static float[] RandomRow(Random rng, int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+
+    public void Dispose() => _backend.Dispose();
+}
