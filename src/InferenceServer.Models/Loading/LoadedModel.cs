@@ -1,4 +1,5 @@
 using InferenceServer.Models.Config;
+using InferenceServer.Models.Manifests;
 using InferenceServer.Models.Weights;
 
 namespace InferenceServer.Models.Loading;
@@ -24,6 +25,9 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>Model name for display and the API (manifest name, else folder or file name).</summary>
     public string Name { get; }
+
+    /// <summary>The manifest the model was loaded through, if any (its dtype and version are for the engine).</summary>
+    public ModelManifest? Manifest { get; init; }
 
     public void Dispose() => Weights.Dispose();
 }
