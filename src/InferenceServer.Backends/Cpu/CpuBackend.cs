@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using InferenceServer.Backends.Cpu.Kernels;
 using InferenceServer.Backends.Cpu.Threading;
 using InferenceServer.Core.Tensors;
+using InferenceServer.Models.Quantization;
 using InferenceServer.Models.Weights;
 
 namespace InferenceServer.Backends.Cpu;
@@ -54,18 +55,11 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         {
             long srcRowBytes = tensor.DType.RowBytes(cols), dstRowBytes = storage.RowBytes(cols);
             byte* dst = (byte*)NativeMemory.AlignedAlloc((nuint)(dstRowBytes * rows), 64);
-            float* tmp = (float*)NativeMemory.AlignedAlloc((nuint)cols * 4, 64);
-            try
+            var tmp = new float[cols];
+            for (long r = 0; r < rows; r++)
             {
-                for (long r = 0; r < rows; r++)
-                {
-                    WeightRowCodec.ToFloat(tensor.DType, tensor.Data + r * srcRowBytes, tmp, cols);
-                    WeightRowCodec.FromFloat(storage, tmp, dst + r * dstRowBytes, cols);
-                }
-            }
-            finally
-            {
-                NativeMemory.AlignedFree(tmp);
+                TensorCodec.Decode(new ReadOnlySpan<byte>(tensor.Data + r * srcRowBytes, (int)srcRowBytes), tensor.DType, tmp);
+                TensorCodec.Encode(tmp, storage, new Span<byte>(dst + r * dstRowBytes, (int)dstRowBytes));
             }
             weight = new CpuWeight(tensor.Name, storage, rows, cols, dst, owned: true);
         }
@@ -99,7 +93,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         {
             int id = ids[i];
             if ((uint)id >= (uint)w.Rows) throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} outside the vocabulary of {w.Rows}");
-            WeightRowCodec.ToFloat(w.DType, w.Data + id * w.RowBytes, (float*)y.Pointer + (long)i * w.Columns, w.Columns);
+            TensorCodec.Decode(new ReadOnlySpan<byte>(w.Data + id * w.RowBytes, (int)w.RowBytes), w.DType, new Span<float>((float*)y.Pointer + (long)i * w.Columns, w.Columns));
         }
     }
 

@@ -25,15 +25,6 @@ public static class HalfBits
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float BFloat16ToFloat(ushort b) => BitConverter.Int32BitsToSingle(b << 16);
 
-    /// <summary>float to bf16 with round-to-nearest-even, as PyTorch converts.</summary>
-    public static ushort FloatToBFloat16(float f)
-    {
-        uint u = BitConverter.SingleToUInt32Bits(f);
-        if ((u & 0x7FFFFFFF) > 0x7F800000) return (ushort)((u >> 16) | 0x40);
-        u += 0x7FFF + ((u >> 16) & 1);
-        return (ushort)(u >> 16);
-    }
-
     /// <summary>Unpacks 32 bf16 values into two float vectors in lane order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BFloat16x32(Vector512<ushort> v, out Vector512<float> lo, out Vector512<float> hi)
