@@ -108,13 +108,15 @@ public sealed class CpuWorkerPool : IDisposable
     private int WaitForNewGeneration(int index, int seen)
     {
         long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        int spins = 0;
         while (true)
         {
             int g = _generation;
             if (g != seen || _disposed) return g;
-            if (Stopwatch.GetTimestamp() < deadline)
+            // Check for work on every pause; read the clock (slow in some VMs) only now and then.
+            if ((++spins & 255) != 0 || Stopwatch.GetTimestamp() < deadline)
             {
-                Thread.SpinWait(30);
+                Thread.SpinWait(1);
                 continue;
             }
             Volatile.Write(ref _sleeping[index], 1);
