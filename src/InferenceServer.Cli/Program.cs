@@ -1,1 +1,18 @@
-namespace InferenceServer.Cli; internal static class Program { private static int Main() => 0; }
+using System.CommandLine;
+using InferenceServer.Cli.Commands;
+
+namespace InferenceServer.Cli;
+
+/// <summary>Entry point of the `inference-server` command line.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("Self-hosted LLM inference server: generate text, make benchmark models.")
+        {
+            GenerateCommand.Create(),
+            MakeRandomModelCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,105 @@
+using BenchmarkDotNet.Attributes;
+using InferenceServer.Backends;
+using InferenceServer.Backends.Cpu;
+using InferenceServer.Engine.Model;
+using InferenceServer.Models.Loading;
+
+namespace InferenceServer.Benchmarks;
+
+/// <summary>
+/// Single-sequence decode step and 512-token prefill on random models of real shapes, through the real loader,
+/// runner and CPU kernels (2 threads, as on the CI machines).
+/// </summary>
+[Config(typeof(ModelBenchConfig))]
+public class ForwardBenchmarks
+{
+    public const int DecodeSteps = 16;
+    private const int PromptTokens = 512;
+    private LoadedModel _model = null!;
+    private CpuBackend _backend = null!;
+    private IKvCache _cache = null!;
+    private ModelRunner _runner = null!;
+    private ForwardBatch _batch = null!;
+    private float[] _logits = [];
+    private int _vocab;
+
+    [ParamsSource(nameof(Models))]
+    public string Model { get; set; } = "";
+
+    public static IEnumerable<string> Models =>
+        (Environment.GetEnvironmentVariable("INFERENCE_SERVER_BENCH_SET") ?? "stories110m-f32,stories110m-f16,stories110m-q8_0,qwen2.5-0.5b-f16,qwen2.5-0.5b-q8_0")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _model = ModelLoader.Load(BenchModels.Ensure(Model));
+        var cfg = _model.Config with { MaxPositionEmbeddings = Math.Min(_model.Config.MaxPositionEmbeddings, 1024) };
+        _backend = new CpuBackend(threads: 2);
+        var weights = ModelWeights.Load(_model, _backend, storage: null);
+        BytesPerToken = weights.MatrixBytesPerToken;
+        int blocks = cfg.MaxPositionEmbeddings / 16;
+        _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, 16, cfg.NumKvHeads, cfg.HeadDim));
+        _runner = new ModelRunner(_backend, cfg, weights, _cache, PromptTokens, 1);
+        _batch = new ForwardBatch(PromptTokens, 1, blocks);
+        for (int i = 0; i < blocks; i++) _batch.Attention.BlockTable(0)[i] = i;
+        _vocab = cfg.VocabSize;
+        _logits = new float[_vocab];
+        var rng = new Random(1);
+        for (int i = 0; i < PromptTokens; i++) _batch.TokenIds[i] = rng.Next(3, Math.Min(_vocab, 32000));
+        File.WriteAllText(BytesFile(Model), BytesPerToken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Weight bytes one decode step reads.</summary>
+    public long BytesPerToken { get; private set; }
+
+    /// <summary>Where the setup leaves bytes-per-token for the summary (benchmarks run in a child process).</summary>
+    public static string BytesFile(string model) => Path.Combine(BenchModels.Root, model + ".bytes-per-token");
+
+    [Benchmark(OperationsPerInvoke = DecodeSteps, Description = "decode step (context 128..143)")]
+    public void Decode()
+    {
+        // Each step attends to ~128 cached tokens, a typical short chat context.
+        for (int i = 0; i < DecodeSteps; i++)
+        {
+            int pos = 128 + i;
+            _batch.TokenIds[0] = 1000 + i;
+            _batch.Positions[0] = pos;
+            _batch.SlotMapping[0] = pos;
+            Single(1, pos + 1, 0);
+            _runner.Forward(_batch, _logits);
+        }
+    }
+
+    [Benchmark(Description = "prefill 512 tokens")]
+    public void Prefill()
+    {
+        for (int i = 0; i < PromptTokens; i++)
+        {
+            _batch.Positions[i] = i;
+            _batch.SlotMapping[i] = i;
+        }
+        Single(PromptTokens, PromptTokens, PromptTokens - 1);
+        _runner.Forward(_batch, _logits);
+    }
+
+    private void Single(int tokens, int context, int logitRow)
+    {
+        var a = _batch.Attention;
+        a.SequenceCount = 1;
+        a.QueryStart[0] = 0;
+        a.QueryStart[1] = tokens;
+        a.ContextLength[0] = context;
+        _batch.LogitCount = 1;
+        _batch.LogitRows[0] = logitRow;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _runner.Dispose();
+        _cache.Dispose();
+        _backend.Dispose();
+        _model.Dispose();
+    }
+}

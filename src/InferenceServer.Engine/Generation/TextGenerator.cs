@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using InferenceServer.Backends;
+using InferenceServer.Backends.Cpu;
+using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Sampling;
+using InferenceServer.Models.Config;
+using InferenceServer.Models.Loading;
+using InferenceServer.Tokenization;
+
+namespace InferenceServer.Engine.Generation;
+
+/// <summary>
+/// Generates text for one sequence at a time on a loaded model: chunked prefill, then token-by-token decode
+/// over a paged KV cache whose block table is simply the identity. The batched engine builds on the same runner.
+/// </summary>
+public sealed class TextGenerator : IDisposable
+{
+    private readonly IComputeBackend _backend;
+    private readonly IKvCache _cache;
+    private readonly ModelRunner _runner;
+    private readonly Sampler _sampler;
+    private readonly ForwardBatch _batch;
+    private readonly float[] _logits;
+    private readonly int _blockSize;
+
+    public TextGenerator(LoadedModel model, ITextTokenizer tokenizer, EngineOptions options)
+    {
+        Tokenizer = tokenizer;
+        var cfg = model.Config;
+        if (options.MaxContext is int cap && cap < cfg.MaxPositionEmbeddings) cfg = cfg with { MaxPositionEmbeddings = cap };
+        Config = cfg;
+        _blockSize = options.BlockSize;
+        int blocks = (cfg.MaxPositionEmbeddings + _blockSize - 1) / _blockSize;
+        _backend = new CpuBackend(options.Threads);
+        Weights = ModelWeights.Load(model, _backend, options.WeightDType);
+        _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim));
+        int maxTokens = Math.Min(options.MaxBatchTokens, cfg.MaxPositionEmbeddings);
+        _runner = new ModelRunner(_backend, cfg, Weights, _cache, maxTokens, maxLogits: 1);
+        _batch = new ForwardBatch(maxTokens, 1, blocks);
+        var table = _batch.Attention.BlockTable(0);
+        for (int i = 0; i < blocks; i++) table[i] = i;
+        _sampler = new Sampler(cfg.VocabSize);
+        _logits = new float[cfg.VocabSize];
+    }
+
+    public ModelConfig Config { get; }
+    public ITextTokenizer Tokenizer { get; }
+    public ModelWeights Weights { get; }
+
+    /// <summary>Timing of the last finished generation.</summary>
+    public GenerationStats? LastStats { get; private set; }
+
+    /// <summary>Streams the tokens generated after <paramref name="prompt"/>.</summary>
+    public IEnumerable<GenerationEvent> Generate(int[] prompt, SamplingParams parameters, CancellationToken cancellation = default)
+    {
+        parameters.Validate();
+        if (prompt.Length == 0) throw new ArgumentException("the prompt is empty");
+        int context = Config.MaxPositionEmbeddings;
+        if (prompt.Length >= context)
+            throw new ArgumentException($"the prompt has {prompt.Length} tokens but the context holds {context}: nothing left to generate");
+        foreach (var id in prompt)
+            if ((uint)id >= (uint)Config.VocabSize) throw new ArgumentException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
+        return GenerateCore(prompt, parameters, cancellation);
+    }
+
+    private IEnumerable<GenerationEvent> GenerateCore(int[] prompt, SamplingParams p, CancellationToken cancellation)
+    {
+        var state = new SamplingState(p, prompt);
+        var detokenizer = new IncrementalDetokenizer(Tokenizer, skipSpecialTokens: true);
+        var stops = new StopStringMatcher(p.Stop);
+        var clock = Stopwatch.StartNew();
+        Prefill(prompt);
+        var prefillTime = clock.Elapsed;
+        int length = prompt.Length, generated = 0;
+        while (true)
+        {
+            var sample = _sampler.Sample(_logits, state);
+            generated++;
+            int token = sample.TokenId;
+            FinishReason? finish = null;
+            string text;
+            if (IsStopToken(token, p))
+            {
+                finish = FinishReason.Stop;
+                text = stops.Append(detokenizer.Flush()) + stops.Flush();
+            }
+            else
+            {
+                text = stops.Append(detokenizer.Add(token));
+                if (stops.Stopped) finish = FinishReason.Stop;
+                else if (generated >= p.MaxTokens || length + 1 >= Config.MaxPositionEmbeddings) finish = FinishReason.Length;
+                if (finish == FinishReason.Length) text += stops.Append(detokenizer.Flush()) + stops.Flush();
+            }
+            if (cancellation.IsCancellationRequested) finish ??= FinishReason.Abort;
+            if (finish != null)
+            {
+                LastStats = new GenerationStats(prompt.Length, prefillTime, generated, clock.Elapsed - prefillTime);
+                yield return new GenerationEvent(token, text, sample, finish);
+                yield break;
+            }
+            yield return new GenerationEvent(token, text, sample, null);
+            Step(token, length);
+            length++;
+        }
+    }
+
+    private bool IsStopToken(int token, SamplingParams p)
+    {
+        if (!p.IgnoreEos)
+        {
+            foreach (var eos in Tokenizer.EosTokenIds) if (eos == token) return true;
+            foreach (var eos in Config.EosTokenIds) if (eos == token) return true;
+        }
+        foreach (var s in p.StopTokenIds) if (s == token) return true;
+        return false;
+    }
+
+    private void Prefill(int[] prompt)
+    {
+        for (int start = 0; start < prompt.Length; start += _batch.MaxTokens)
+        {
+            int n = Math.Min(_batch.MaxTokens, prompt.Length - start);
+            bool last = start + n == prompt.Length;
+            for (int i = 0; i < n; i++)
+            {
+                _batch.TokenIds[i] = prompt[start + i];
+                _batch.Positions[i] = start + i;
+                _batch.SlotMapping[i] = start + i;
+            }
+            SetSingleSequence(n, start + n, last ? n - 1 : -1);
+            _runner.Forward(_batch, _logits);
+        }
+    }
+
+    private void Step(int token, int position)
+    {
+        _batch.TokenIds[0] = token;
+        _batch.Positions[0] = position;
+        _batch.SlotMapping[0] = position;
+        SetSingleSequence(1, position + 1, 0);
+        _runner.Forward(_batch, _logits);
+    }
+
+    private void SetSingleSequence(int tokens, int contextLength, int logitRow)
+    {
+        var a = _batch.Attention;
+        a.SequenceCount = 1;
+        a.QueryStart[0] = 0;
+        a.QueryStart[1] = tokens;
+        a.ContextLength[0] = contextLength;
+        _batch.LogitCount = logitRow >= 0 ? 1 : 0;
+        _batch.LogitRows[0] = Math.Max(0, logitRow);
+    }
+
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _cache.Dispose();
+        _backend.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using InferenceServer.Backends;
+
+namespace InferenceServer.Engine.Model;
+
+/// <summary>
+/// The inputs of one forward pass, reused step after step: token ids, their positions and KV slots, the
+/// per-sequence attention layout, and which rows need logits (usually the last token of each sequence).
+/// </summary>
+public sealed class ForwardBatch
+{
+    public ForwardBatch(int maxTokens, int maxSequences, int maxBlocksPerSequence)
+    {
+        TokenIds = new int[maxTokens];
+        Positions = new int[maxTokens];
+        SlotMapping = new int[maxTokens];
+        LogitRows = new int[maxSequences];
+        Attention = new AttentionBatch(maxSequences, maxBlocksPerSequence);
+    }
+
+    public int[] TokenIds { get; }
+    public int[] Positions { get; }
+    public int[] SlotMapping { get; }
+    public int[] LogitRows { get; }
+    public AttentionBatch Attention { get; }
+
+    /// <summary>Rows of <see cref="LogitRows"/> in use.</summary>
+    public int LogitCount { get; set; }
+
+    public int TokenCount => Attention.TokenCount;
+    public int MaxTokens => TokenIds.Length;
+}

@@ -1,0 +1,102 @@
+using InferenceServer.Backends;
+using InferenceServer.Models.Config;
+
+namespace InferenceServer.Engine.Model;
+
+/// <summary>
+/// Runs the decoder-only transformer (Llama, Mistral, Qwen2, Qwen3) forward over a varlen batch, using only
+/// backend ops. Activation buffers are allocated once for the largest batch, so steps allocate nothing.
+/// </summary>
+public sealed class ModelRunner : IDisposable
+{
+    private readonly IComputeBackend _backend;
+    private readonly ModelWeights _weights;
+    private readonly RopeTable _rope;
+    private readonly int _maxTokens;
+    private readonly int _maxLogits;
+    private readonly DeviceBuffer _x, _h, _q, _k, _v, _attn, _gate, _up, _act, _last, _lastNorm, _logits;
+
+    public ModelRunner(IComputeBackend backend, ModelConfig config, ModelWeights weights, IKvCache cache, int maxTokens, int maxLogits)
+    {
+        _backend = backend;
+        _weights = weights;
+        Config = config;
+        Cache = cache;
+        _maxTokens = maxTokens;
+        _maxLogits = maxLogits;
+        _rope = new RopeTable(config.MaxPositionEmbeddings, config.HeadDim, config.RopeTheta, config.RopeScaling);
+        int hidden = config.HiddenSize, qDim = config.NumHeads * config.HeadDim, kvDim = config.NumKvHeads * config.HeadDim;
+        _x = backend.Allocate((long)maxTokens * hidden);
+        _h = backend.Allocate((long)maxTokens * Math.Max(hidden, qDim));
+        _q = backend.Allocate((long)maxTokens * qDim);
+        _k = backend.Allocate((long)maxTokens * kvDim);
+        _v = backend.Allocate((long)maxTokens * kvDim);
+        _attn = backend.Allocate((long)maxTokens * qDim);
+        _gate = backend.Allocate((long)maxTokens * config.IntermediateSize);
+        _up = backend.Allocate((long)maxTokens * config.IntermediateSize);
+        _act = backend.Allocate((long)maxTokens * config.IntermediateSize);
+        _last = backend.Allocate((long)maxLogits * hidden);
+        _lastNorm = backend.Allocate((long)maxLogits * hidden);
+        _logits = backend.Allocate((long)maxLogits * config.VocabSize);
+    }
+
+    public ModelConfig Config { get; }
+    public IKvCache Cache { get; }
+
+    /// <summary>
+    /// Runs the batch and copies the logits of <see cref="ForwardBatch.LogitRows"/> into
+    /// <paramref name="logits"/> ([LogitCount, vocab]).
+    /// </summary>
+    public void Forward(ForwardBatch batch, Span<float> logits)
+    {
+        var cfg = Config;
+        int t = batch.TokenCount;
+        if (t <= 0 || t > _maxTokens) throw new ArgumentOutOfRangeException(nameof(batch), $"batch of {t} tokens (max {_maxTokens})");
+        if (batch.LogitCount > _maxLogits) throw new ArgumentOutOfRangeException(nameof(batch), $"{batch.LogitCount} logit rows (max {_maxLogits})");
+        int hidden = cfg.HiddenSize, hd = cfg.HeadDim, inter = cfg.IntermediateSize;
+        float eps = (float)cfg.RmsNormEps;
+        float scale = 1f / MathF.Sqrt(hd);
+        var ids = batch.TokenIds.AsSpan(0, t);
+        var positions = batch.Positions.AsSpan(0, t);
+        var slots = batch.SlotMapping.AsSpan(0, t);
+        var b = _backend;
+
+        b.Embedding(ids, _weights.Embedding, _x);
+        for (int l = 0; l < _weights.Layers.Count; l++)
+        {
+            var w = _weights.Layers[l];
+            b.RmsNorm(_x, w.InputNorm, eps, t, hidden, _h);
+            b.MatMul(_h, t, w.QProj, w.QBias, _q);
+            b.MatMul(_h, t, w.KProj, w.KBias, _k);
+            b.MatMul(_h, t, w.VProj, w.VBias, _v);
+            if (w.QNorm != null && w.KNorm != null)
+            {
+                b.RmsNorm(_q, w.QNorm, eps, t * cfg.NumHeads, hd, _q);
+                b.RmsNorm(_k, w.KNorm, eps, t * cfg.NumKvHeads, hd, _k);
+            }
+            b.Rope(_q, _k, positions, cfg.NumHeads, cfg.NumKvHeads, hd, _rope);
+            b.WriteKv(Cache, l, _k, _v, slots);
+            b.Attention(_q, Cache, l, batch.Attention, cfg.NumHeads, scale, cfg.SlidingWindow ?? 0, _attn);
+            b.MatMul(_attn, t, w.OProj, null, _h);
+            b.Add(_x, _h, (long)t * hidden);
+            b.RmsNorm(_x, w.PostAttentionNorm, eps, t, hidden, _h);
+            b.MatMul(_h, t, w.GateProj, null, _gate);
+            b.MatMul(_h, t, w.UpProj, null, _up);
+            b.SiluMul(_gate, _up, t, inter, _act);
+            b.MatMul(_act, t, w.DownProj, null, _h);
+            b.Add(_x, _h, (long)t * hidden);
+        }
+
+        int n = batch.LogitCount;
+        if (n == 0) return;
+        b.GatherRows(_x, batch.LogitRows.AsSpan(0, n), hidden, _last);
+        b.RmsNorm(_last, _weights.FinalNorm, eps, n, hidden, _lastNorm);
+        b.MatMul(_lastNorm, n, _weights.LmHead, null, _logits);
+        b.CopyToHost(_logits, logits[..(n * cfg.VocabSize)]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var buf in new[] { _x, _h, _q, _k, _v, _attn, _gate, _up, _act, _last, _lastNorm, _logits }) _backend.Free(buf);
+    }
+}
