@@ -34,15 +34,26 @@ public sealed unsafe class GemvWork<TLoader> : ParallelWork where TLoader : stru
         for (int r = start; r < end; r++)
         {
             byte* row = W + r * RowBytes;
-            var acc0 = Vector512<float>.Zero;
-            var acc1 = Vector512<float>.Zero;
-            for (int c = 0; c < chunks; c++)
+            // Four accumulators over two chunks per iteration keep several FMA chains in flight.
+            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+            int c = 0;
+            for (; c + 2 <= chunks; c += 2)
+            {
+                TLoader.Load(row, c, out var a, out var b);
+                TLoader.Load(row, c + 1, out var d, out var e);
+                float* xc = x + c * 32;
+                acc0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(xc), acc0);
+                acc1 = Vector512.FusedMultiplyAdd(b, Vector512.Load(xc + 16), acc1);
+                acc2 = Vector512.FusedMultiplyAdd(d, Vector512.Load(xc + 32), acc2);
+                acc3 = Vector512.FusedMultiplyAdd(e, Vector512.Load(xc + 48), acc3);
+            }
+            if (c < chunks)
             {
                 TLoader.Load(row, c, out var a, out var b);
                 acc0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(x + c * 32), acc0);
                 acc1 = Vector512.FusedMultiplyAdd(b, Vector512.Load(x + c * 32 + 16), acc1);
             }
-            Y[r] = Vector512.Sum(acc0 + acc1) + (Bias != null ? Bias[r] : 0f);
+            Y[r] = Vector512.Sum((acc0 + acc1) + (acc2 + acc3)) + (Bias != null ? Bias[r] : 0f);
         }
     }
 
