@@ -25,16 +25,18 @@ public sealed class CpuAttentionTests : IDisposable
         RunAndCompare(qHeads, kvHeads, headDim, blockSize, cached, fresh, slidingWindow: 0, seed: qHeads * 100 + headDim);
     }
 
-    [Fact]
-    public void Sliding_window_limits_how_far_back_tokens_look()
+    [Theory]
+    [InlineData(4, 6)]
+    [InlineData(32, 21)]   // window starts inside a block, on the 16-wide vector path
+    public void Sliding_window_limits_how_far_back_tokens_look(int blockSize, int window)
     {
-        RunAndCompare(4, 2, 16, 4, cached: [20, 0], fresh: [3, 9], slidingWindow: 6, seed: 5);
+        RunAndCompare(4, 2, 64, blockSize, cached: [70, 0], fresh: [3, 40], slidingWindow: window, seed: 5);
     }
 
     private void RunAndCompare(int qHeads, int kvHeads, int headDim, int blockSize, int[] cached, int[] fresh, int slidingWindow, int seed)
     {
         var rng = new Random(seed);
-        int seqs = cached.Length, maxBlocksPerSeq = 16;
+        int seqs = cached.Length, maxBlocksPerSeq = cached.Zip(fresh, (c, f) => (c + f + blockSize - 1) / blockSize).Max() + 1;
         var layout = new KvCacheLayout(NumLayers: 2, NumBlocks: seqs * maxBlocksPerSeq + 3, blockSize, kvHeads, headDim);
         using var cache = _backend.AllocateKvCache(layout);
         var batch = new AttentionBatch(seqs, maxBlocksPerSeq);

@@ -109,15 +109,22 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     public void WriteKv(IKvCache cache, int layer, DeviceBuffer k, DeviceBuffer v, ReadOnlySpan<int> slotMapping)
     {
         var c = (CpuKvCache)cache;
-        int stride = c.Layout.TokenStride;
-        long bytes = stride * sizeof(float);
+        var layout = c.Layout;
+        int hd = layout.HeadDim, stride = layout.TokenStride;
+        long bytes = hd * sizeof(float);
         float* kc = c.K(layer), vc = c.V(layer);
         for (int t = 0; t < slotMapping.Length; t++)
         {
             int slot = slotMapping[t];
             if (slot < 0) continue;
-            Buffer.MemoryCopy((float*)k.Pointer + (long)t * stride, kc + (long)slot * stride, bytes, bytes);
-            Buffer.MemoryCopy((float*)v.Pointer + (long)t * stride, vc + (long)slot * stride, bytes, bytes);
+            for (int h = 0; h < layout.NumKvHeads; h++)
+            {
+                long src = (long)t * stride + h * hd;
+                Buffer.MemoryCopy((float*)v.Pointer + src, vc + layout.Offset(slot, h), bytes, bytes);
+                float* kDst = kc + layout.KeyOffset(slot, h);
+                float* kSrc = (float*)k.Pointer + src;
+                for (int d = 0; d < hd; d++) kDst[(long)d * layout.BlockSize] = kSrc[d];
+            }
         }
     }
 

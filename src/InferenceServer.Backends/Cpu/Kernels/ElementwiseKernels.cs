@@ -13,7 +13,7 @@ public static unsafe class ElementwiseKernels
         for (; i + 16 <= n; i += 16)
         {
             var g = Vector512.Load(gate + i);
-            (g / (one + Vector512.Exp(-g)) * Vector512.Load(up + i)).Store(output + i);
+            (g / (one + VectorMath.Exp(-g)) * Vector512.Load(up + i)).Store(output + i);
         }
         for (; i < n; i++) output[i] = gate[i] / (1f + MathF.Exp(-gate[i])) * up[i];
     }

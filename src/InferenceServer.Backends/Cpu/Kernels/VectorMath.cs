@@ -18,14 +18,27 @@ public static unsafe class VectorMath
         return s;
     }
 
-    /// <summary>y[i] += a·x[i].</summary>
+    /// <summary>
+    /// e^x for 16 floats: Cephes-style range reduction and a degree-6 polynomial (about 1-2 ulp). .NET's
+    /// Vector512.Exp runs at scalar speed here (2.7 ns per value), which made softmax and SiLU dominate attention.
+    /// Inputs are clamped to [-87.3, 88], so very negative inputs give ~1e-38 rather than 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled(float* y, float a, float* x, int n)
+    public static Vector512<float> Exp(Vector512<float> x)
     {
-        int i = 0;
-        var va = Vector512.Create(a);
-        for (; i + 16 <= n; i += 16) Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
-        for (; i < n; i++) y[i] += a * x[i];
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.33654f)), Vector512.Create(88.0f));
+        var n = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var p = Vector512.Create(1.9875691500E-4f);
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507E-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073E-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894E-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459E-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201E-1f));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        return p * scale;
     }
 
     /// <summary>Largest value.</summary>
@@ -51,7 +64,7 @@ public static unsafe class VectorMath
         var acc = Vector512<float>.Zero;
         for (; i + 16 <= n; i += 16)
         {
-            var e = Vector512.Exp(Vector512.Load(x + i) - vmax);
+            var e = Exp(Vector512.Load(x + i) - vmax);
             e.Store(x + i);
             acc += e;
         }
