@@ -56,14 +56,7 @@ public sealed unsafe partial class CpuBackend
     private void Gemv<TLoader>(GemvWork<TLoader> work, float* x, int rows, CpuWeight w, float* bias, float* y)
         where TLoader : struct, IRowChunkLoader
     {
-        work.X = InLoaderOrder<TLoader>(x, rows, w.Columns);
-        work.Tokens = rows;
-        work.K = w.Columns;
-        work.W = w.Data;
-        work.RowBytes = w.RowBytes;
-        work.Y = y;
-        work.N = w.Rows;
-        work.Bias = bias;
+        work.Set(InLoaderOrder<TLoader>(x, rows, w.Columns), rows, w, bias, y);
         _pool.Run(work, w.Rows, GemvGrain(w.Rows));
     }
 
@@ -74,29 +67,16 @@ public sealed unsafe partial class CpuBackend
         float* scales = _scratch.ActivationScales((long)rows * blocks);
         for (int r = 0; r < rows; r++) Q8Activations.Quantize(x + (long)r * k, k, q + (long)r * k, scales + (long)r * blocks);
         var work = _gemvQ8;
+        work.Set(x, rows, w, bias, y);
         work.Xq = q;
         work.XScales = scales;
-        work.Tokens = rows;
-        work.K = k;
-        work.W = w.Data;
-        work.RowBytes = w.RowBytes;
-        work.Y = y;
-        work.N = w.Rows;
-        work.Bias = bias;
         _pool.Run(work, w.Rows, GemvGrain(w.Rows));
     }
 
     private void Gemm<TLoader>(GemmWork<TLoader> work, float* x, int rows, CpuWeight w, float* bias, float* y)
         where TLoader : struct, IRowChunkLoader
     {
-        work.X = InLoaderOrder<TLoader>(x, rows, w.Columns);
-        work.Tokens = rows;
-        work.K = w.Columns;
-        work.W = w.Data;
-        work.RowBytes = w.RowBytes;
-        work.Y = y;
-        work.N = w.Rows;
-        work.Bias = bias;
+        work.Set(InLoaderOrder<TLoader>(x, rows, w.Columns), rows, w, bias, y);
         work.Panels = _scratch.Panels((long)w.Columns * GemmWork<TLoader>.PanelRows);
         int panels = (w.Rows + GemmWork<TLoader>.PanelRows - 1) / GemmWork<TLoader>.PanelRows;
         _pool.Run(work, panels, grain: 1);

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using InferenceServer.Backends.Cpu.Threading;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
@@ -8,19 +7,10 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// k-major float panel (dequantization is folded into this packing), then sweeps all tokens with an 8×32
 /// register tile: 16 accumulators, two weight loads and eight broadcasts per k.
 /// </summary>
-public sealed unsafe class GemmWork<TLoader> : ParallelWork where TLoader : struct, IRowChunkLoader
+public sealed unsafe class GemmWork<TLoader> : MatMulWork where TLoader : struct, IRowChunkLoader
 {
     public const int PanelRows = 32;
     private const int TileTokens = 8;
-
-    public float* X;
-    public int Tokens;
-    public int K;
-    public byte* W;
-    public long RowBytes;
-    public float* Y;
-    public int N;
-    public float* Bias;
 
     /// <summary>One k-major panel buffer of K*32 floats per worker thread.</summary>
     public float*[] Panels = [];

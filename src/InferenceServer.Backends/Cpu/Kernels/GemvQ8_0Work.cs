@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using InferenceServer.Backends.Cpu.Threading;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
@@ -9,19 +8,13 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// Decode GEMV on Q8_0 weights against Q8-quantized activations: per block an int8 dot product (VNNI when
 /// available) scaled by both block scales. Reads 34 bytes per 32 weights, a quarter of fp32.
 /// </summary>
-public sealed unsafe class GemvQ8_0Work : ParallelWork
+public sealed unsafe class GemvQ8_0Work : MatMulWork
 {
     public const int MaxTokens = 4;
 
+    /// <summary>Activations quantized per 32-value block (X itself is not read).</summary>
     public sbyte* Xq;
     public float* XScales;
-    public int Tokens;
-    public int K;
-    public byte* W;
-    public long RowBytes;
-    public float* Y;
-    public int N;
-    public float* Bias;
 
     public override void Execute(int start, int end, int worker)
     {

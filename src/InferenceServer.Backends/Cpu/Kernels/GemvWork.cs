@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using InferenceServer.Backends.Cpu.Threading;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
@@ -8,18 +7,9 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// bound by reading W once, so each weight chunk is loaded once and used for every token.
 /// x must be in the loader's order (lane order for fp16/bf16).
 /// </summary>
-public sealed unsafe class GemvWork<TLoader> : ParallelWork where TLoader : struct, IRowChunkLoader
+public sealed unsafe class GemvWork<TLoader> : MatMulWork where TLoader : struct, IRowChunkLoader
 {
     public const int MaxTokens = 4;
-
-    public float* X;
-    public int Tokens;
-    public int K;
-    public byte* W;
-    public long RowBytes;
-    public float* Y;
-    public int N;
-    public float* Bias;
 
     public override void Execute(int start, int end, int worker)
     {
