@@ -77,9 +77,7 @@ public sealed unsafe partial class CpuBackend
         where TLoader : struct, IRowChunkLoader
     {
         work.Set(InLoaderOrder<TLoader>(x, rows, w.Columns), rows, w, bias, y);
-        work.Panels = _scratch.Panels((long)w.Columns * GemmWork<TLoader>.PanelRows);
-        int panels = (w.Rows + GemmWork<TLoader>.PanelRows - 1) / GemmWork<TLoader>.PanelRows;
-        _pool.Run(work, panels, grain: 1);
+        _pool.Run(work, work.Items, grain: 1);
     }
 
     // Enough chunks for dynamic balancing across threads, big enough that the shared counter stays cold.

@@ -9,9 +9,7 @@ namespace InferenceServer.Backends.Cpu;
 internal sealed unsafe class Scratch : IDisposable
 {
     private readonly int _threads;
-    private readonly float*[] _panels;
     private readonly float*[] _scores;
-    private long _panelCapacity;
     private long _scoreCapacity;
     private readonly GrowBuffer _permuted = new();
     private readonly GrowBuffer _quantized = new();
@@ -20,11 +18,8 @@ internal sealed unsafe class Scratch : IDisposable
     public Scratch(int threads)
     {
         _threads = threads;
-        _panels = new float*[threads];
         _scores = new float*[threads];
     }
-
-    public float*[] Panels(long floats) => PerThread(_panels, ref _panelCapacity, floats);
 
     public float*[] Scores(long floats) => PerThread(_scores, ref _scoreCapacity, floats);
 
@@ -53,9 +48,7 @@ internal sealed unsafe class Scratch : IDisposable
     {
         for (int i = 0; i < _threads; i++)
         {
-            if (_panels[i] != null) NativeMemory.AlignedFree(_panels[i]);
             if (_scores[i] != null) NativeMemory.AlignedFree(_scores[i]);
-            _panels[i] = null;
             _scores[i] = null;
         }
         _permuted.Dispose();
