@@ -13,6 +13,7 @@ public sealed class CpuAttentionTests : IDisposable
         { 8, 2, 64, 16 },
         { 8, 1, 32, 8 },
         { 12, 3, 80, 16 },
+        { 8, 2, 128, 32 },
     };
 
     [Theory]

@@ -66,6 +66,8 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
     /// </summary>
     private void WeightedValues(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
     {
+        if (HeadDim == 64) { WeightedValues64(probs, table, first, pos, kvHead, output); return; }
+        if (HeadDim == 128) { WeightedValues128(probs, table, first, pos, kvHead, output); return; }
         int hd = HeadDim, d = 0;
         for (; d + 16 <= hd; d += 16)
         {
@@ -95,6 +97,72 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
         }
     }
 
+    // Head size 64: the whole output row is 4 registers; two positions at a time give 8 independent chains.
+    private void WeightedValues64(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (int p = first, j = 0; p <= pos;)
+        {
+            int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
+            float* v = HeadRun(VCache, table[p / BlockSize], kvHead) + offset * 64;
+            int i = 0;
+            for (; i + 2 <= n; i += 2, v += 128)
+            {
+                var pa = Vector512.Create(probs[j + i]);
+                var pb = Vector512.Create(probs[j + i + 1]);
+                a0 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 48), a3);
+                b0 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 64), b0);
+                b1 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 80), b1);
+                b2 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 96), b2);
+                b3 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 112), b3);
+            }
+            if (i < n)
+            {
+                var pa = Vector512.Create(probs[j + i]);
+                a0 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 48), a3);
+            }
+            p += n;
+            j += n;
+        }
+        (a0 + b0).Store(output);
+        (a1 + b1).Store(output + 16);
+        (a2 + b2).Store(output + 32);
+        (a3 + b3).Store(output + 48);
+    }
+
+    // Head size 128: the output row is 8 registers, 8 independent chains per position.
+    private void WeightedValues128(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (int p = first, j = 0; p <= pos;)
+        {
+            int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
+            float* v = HeadRun(VCache, table[p / BlockSize], kvHead) + offset * 128;
+            for (int i = 0; i < n; i++, v += 128)
+            {
+                var pr = Vector512.Create(probs[j + i]);
+                a0 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 48), a3);
+                a4 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 64), a4);
+                a5 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 80), a5);
+                a6 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 96), a6);
+                a7 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 112), a7);
+            }
+            p += n;
+            j += n;
+        }
+        a0.Store(output); a1.Store(output + 16); a2.Store(output + 32); a3.Store(output + 48);
+        a4.Store(output + 64); a5.Store(output + 80); a6.Store(output + 96); a7.Store(output + 112);
+    }
+
     /// <summary>scores[i] = Scale · q·k(offset + i) for n positions of one block of transposed keys.</summary>
     private void BlockScores(float* q, float* kt, int offset, int n, float* scores)
     {
@@ -103,17 +171,22 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
         for (; i + 16 <= n; i += 16)
         {
             float* col = kt + offset + i;
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            // Eight independent chains: enough FMAs in flight to cover their latency.
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             int d = 0;
-            for (; d + 4 <= hd; d += 4, col += 4 * bs)
+            for (; d + 8 <= hd; d += 8, col += 8 * bs)
             {
                 a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(col), a0);
                 a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), Vector512.Load(col + bs), a1);
                 a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), Vector512.Load(col + 2 * bs), a2);
                 a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), Vector512.Load(col + 3 * bs), a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), Vector512.Load(col + 4 * bs), a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), Vector512.Load(col + 5 * bs), a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), Vector512.Load(col + 6 * bs), a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), Vector512.Load(col + 7 * bs), a7);
             }
             for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(col), a0);
-            (((a0 + a1) + (a2 + a3)) * Scale).Store(scores + i);
+            ((((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) * Scale).Store(scores + i);
         }
         for (; i < n; i++)
         {
