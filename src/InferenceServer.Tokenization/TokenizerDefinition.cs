@@ -25,6 +25,12 @@ public sealed record TokenizerDefinition
     /// <summary>Merges in priority order.</summary>
     public required IReadOnlyList<(string Left, string Right)> Merges { get; init; }
 
+    /// <summary>
+    /// SentencePiece piece scores by id when the file has them (tokenizer.model, GGUF "llama" vocabularies), which the
+    /// merges were derived from; null otherwise. Kept so a GGUF writer can hand llama.cpp the scores it merges by.
+    /// </summary>
+    public IReadOnlyList<float>? Scores { get; init; }
+
     public required IReadOnlyList<AddedToken> AddedTokens { get; init; }
 
     public ITextNormalizer? Normalizer { get; init; }
@@ -50,4 +56,7 @@ public sealed record TokenizerDefinition
     public bool AddBosToken { get; init; }
 
     public bool AddEosToken { get; init; }
+
+    /// <summary>The padding token (tokenizer_config.json pad_token, GGUF padding_token_id), or null.</summary>
+    public int? PaddingTokenId { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using InferenceServer.Core.Errors;
+using InferenceServer.Models.Gguf;
 using InferenceServer.TestSupport;
+using InferenceServer.Tokenization.Loading;
 
 namespace InferenceServer.Tokenization.Tests;
 
@@ -88,6 +90,30 @@ public class MalformedTokenizerFileTests
         LoadFails(path, "not a valid SentencePiece model");
         File.WriteAllBytes(path, []);
         LoadFails(path, "has no pieces");
+    }
+
+    [Fact]
+    public void Truncated_sentencepiece_model()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("tokenizer.model");
+        byte[] whole = File.ReadAllBytes(SharedTokenizers.Llama2ModelPath);
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+        LoadFails(path, "not a valid SentencePiece model");
+    }
+
+    [Fact]
+    public void Gguf_vocabulary_with_an_unknown_pre_tokenizer()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("model.gguf");
+        var writer = new GgufWriter();
+        writer.AddMetadata(GgufTokenizerReader.ModelKey, "gpt2");
+        writer.AddMetadata(GgufTokenizerReader.PreKey, "made-up-pre");
+        writer.AddMetadata(GgufTokenizerReader.TokensKey, new[] { "a", "b", "ab" });
+        writer.AddMetadata(GgufTokenizerReader.MergesKey, new[] { "a b" });
+        writer.Write(path);
+        LoadFails(path, "GGUF pre-tokenizer 'made-up-pre' (tokenizer.ggml.pre) is not supported");
     }
 
     [Fact]

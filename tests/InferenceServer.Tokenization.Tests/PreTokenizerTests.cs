@@ -1,3 +1,4 @@
+using InferenceServer.Tokenization.Loading;
 using InferenceServer.Tokenization.PreTokenization;
 
 namespace InferenceServer.Tokenization.Tests;
@@ -32,16 +33,16 @@ public class PreTokenizerTests
     [Fact]
     public void Llama3_groups_digits_by_three()
     {
-        var llama3 = PreTokenizerPatterns.ForGgufPre("llama-bpe")!;
+        var llama3 = GgufPreTokenizers.Find("llama-bpe")!.PreTokenizer;
         Assert.Equal(["123", "456", "7", " apples"], Split(llama3, "1234567 apples"));
     }
 
     [Fact]
     public void Llamacpp_default_splits_punctuation_then_gpt2_then_digits()
     {
-        var pre = PreTokenizerPatterns.ForGgufPre("default")!;
+        var pre = GgufPreTokenizers.Find("default")!.PreTokenizer;
         Assert.Equal(["Hi", "!!", " ", "123", "4"], Split(pre, "Hi!! 1234"));
-        Assert.Null(PreTokenizerPatterns.ForGgufPre("no-such-pre"));
+        Assert.Null(GgufPreTokenizers.Find("no-such-pre"));
     }
 
     [Theory]

@@ -2,7 +2,6 @@ using InferenceServer.Core.Errors;
 using InferenceServer.Models.Gguf;
 using InferenceServer.Tokenization.Decoding;
 using InferenceServer.Tokenization.Normalization;
-using InferenceServer.Tokenization.PreTokenization;
 using InferenceServer.Tokenization.Vocabulary;
 
 namespace InferenceServer.Tokenization.Loading;
@@ -19,6 +18,16 @@ public static class GgufTokenizerReader
     public const string ScoresKey = "tokenizer.ggml.scores";
     public const string TokenTypeKey = "tokenizer.ggml.token_type";
     public const string MergesKey = "tokenizer.ggml.merges";
+    public const string BosIdKey = "tokenizer.ggml.bos_token_id";
+    public const string EosIdKey = "tokenizer.ggml.eos_token_id";
+    public const string EotIdKey = "tokenizer.ggml.eot_token_id";
+    public const string EomIdKey = "tokenizer.ggml.eom_token_id";
+    public const string UnknownIdKey = "tokenizer.ggml.unknown_token_id";
+    public const string PaddingIdKey = "tokenizer.ggml.padding_token_id";
+    public const string AddBosKey = "tokenizer.ggml.add_bos_token";
+    public const string AddEosKey = "tokenizer.ggml.add_eos_token";
+    public const string AddSpacePrefixKey = "tokenizer.ggml.add_space_prefix";
+    public const string RemoveExtraWhitespacesKey = "tokenizer.ggml.remove_extra_whitespaces";
 
     /// <param name="metadata">GGUF metadata as read by <see cref="GgufFile"/>.</param>
     /// <param name="sourcePath">The GGUF file, named in errors.</param>
@@ -48,24 +57,21 @@ public static class GgufTokenizerReader
 
     private static TokenizerDefinition ReadSentencePiece(Fields m, string[] tokens, TokenType[] types, Dictionary<string, int> vocabulary)
     {
-        List<(string, string)> merges;
-        if (m.Array<string>(MergesKey) is { } given) merges = ParseMerges(given, m);
-        else
-        {
-            float[] scores = m.Array<float>(ScoresKey) ?? throw m.Missing(ScoresKey, "an array of numbers (needed without merges)");
-            if (scores.Length != tokens.Length)
-                throw new ModelLoadException(m.Path, $"GGUF metadata '{ScoresKey}' has {scores.Length} entries for {tokens.Length} tokens");
-            merges = ScoreMerges.Derive(tokens, scores, vocabulary);
-        }
+        float[]? scores = m.Array<float>(ScoresKey);
+        if (scores is not null && scores.Length != tokens.Length)
+            throw new ModelLoadException(m.Path, $"GGUF metadata '{ScoresKey}' has {scores.Length} entries for {tokens.Length} tokens");
+        // Explicit merges (which llama.cpp ignores for this kind) keep an exact Hugging Face merge order; else scores rank them.
+        var merges = m.Array<string>(MergesKey) is { } given ? ParseMerges(given, m)
+            : ScoreMerges.Derive(tokens, scores ?? throw m.Missing(ScoresKey, "an array of numbers (needed without merges)"), vocabulary);
         bool byteFallback = types.Contains(TokenType.Byte);
-        bool addSpacePrefix = m.Bool("tokenizer.ggml.add_space_prefix") ?? true;
+        bool addSpacePrefix = m.Bool(AddSpacePrefixKey) ?? true;
         var normalizers = new List<ITextNormalizer>();
-        if (m.Bool("tokenizer.ggml.remove_extra_whitespaces") ?? false) normalizers.Add(CollapseWhitespaceNormalizer.Instance);
+        if (m.Bool(RemoveExtraWhitespacesKey) ?? false) normalizers.Add(CollapseWhitespaceNormalizer.Instance);
         if (addSpacePrefix) normalizers.Add(new PrependNormalizer("▁"));
         normalizers.Add(new ReplaceNormalizer(" ", "▁"));
 
-        int? unk = m.Id("tokenizer.ggml.unknown_token_id", tokens.Length) ?? (Array.IndexOf(types, TokenType.Unknown) is int u and >= 0 ? u : null);
-        int? bos = m.Id("tokenizer.ggml.bos_token_id", tokens.Length);
+        int? unk = m.Id(UnknownIdKey, tokens.Length) ?? (Array.IndexOf(types, TokenType.Unknown) is int u and >= 0 ? u : null);
+        int? bos = m.Id(BosIdKey, tokens.Length);
         return new TokenizerDefinition
         {
             SourcePath = m.Path,
@@ -73,6 +79,7 @@ public static class GgufTokenizerReader
             Tokens = tokens,
             ModelVocabulary = vocabulary,
             Merges = merges,
+            Scores = scores,
             AddedTokens = SentencePieceModelReader.AddedTokensFromTypes(tokens, types),
             Normalizer = new SequenceNormalizer(normalizers),
             UnknownToken = unk is int id ? tokens[id] : null,
@@ -81,19 +88,21 @@ public static class GgufTokenizerReader
             Decoding = new TokenDecoding(TokenTextForm.Metaspace, byteFallback,
                 addSpacePrefix ? LeadingSpaceRule.StripOneSpace : LeadingSpaceRule.None),
             BosTokenId = bos,
-            AddBosToken = bos is not null && (m.Bool("tokenizer.ggml.add_bos_token") ?? true),
+            AddBosToken = bos is not null && (m.Bool(AddBosKey) ?? true),
             EosTokenIds = EndIds(m, tokens.Length),
-            AddEosToken = m.Bool("tokenizer.ggml.add_eos_token") ?? false,
+            AddEosToken = m.Bool(AddEosKey) ?? false,
+            PaddingTokenId = m.Id(PaddingIdKey, tokens.Length),
         };
     }
 
     private static TokenizerDefinition ReadByteLevel(Fields m, string[] tokens, TokenType[] types, Dictionary<string, int> vocabulary)
     {
         string[] given = m.Array<string>(MergesKey) ?? throw m.Missing(MergesKey, "an array of strings");
+        // llama.cpp also reads a missing name as "default".
         string pre = m.String(PreKey) ?? "default";
-        var preTokenizer = PreTokenizerPatterns.ForGgufPre(pre)
-            ?? throw new ModelLoadException(m.Path, $"GGUF pre-tokenizer '{pre}' ({PreKey}) is not supported yet (supported: default, gpt2, llama3, llama-bpe, qwen2)");
-        int? bos = m.Id("tokenizer.ggml.bos_token_id", tokens.Length);
+        var kind = GgufPreTokenizers.Find(pre) ?? throw new ModelLoadException(m.Path,
+            $"GGUF pre-tokenizer '{pre}' ({PreKey}) is not supported (supported: {string.Join(", ", GgufPreTokenizers.Names)})");
+        int? bos = m.Id(BosIdKey, tokens.Length);
         return new TokenizerDefinition
         {
             SourcePath = m.Path,
@@ -102,21 +111,22 @@ public static class GgufTokenizerReader
             ModelVocabulary = vocabulary,
             Merges = ParseMerges(given, m),
             AddedTokens = SentencePieceModelReader.AddedTokensFromTypes(tokens, types),
-            // Qwen2's tokenizer.json composes text (NFC) before splitting; GGUF does not record normalizers.
-            Normalizer = pre == "qwen2" ? NfcNormalizer.Instance : null,
-            PreTokenizer = preTokenizer,
+            Normalizer = kind.ComposesText ? NfcNormalizer.Instance : null,
+            PreTokenizer = kind.PreTokenizer,
+            IgnoreMerges = kind.IgnoreMerges,
             Decoding = new TokenDecoding(TokenTextForm.ByteLevel, false, LeadingSpaceRule.None),
             BosTokenId = bos,
-            AddBosToken = bos is not null && (m.Bool("tokenizer.ggml.add_bos_token") ?? false),
+            AddBosToken = bos is not null && (m.Bool(AddBosKey) ?? kind.AddBosByDefault),
             EosTokenIds = EndIds(m, tokens.Length),
-            AddEosToken = m.Bool("tokenizer.ggml.add_eos_token") ?? false,
+            AddEosToken = m.Bool(AddEosKey) ?? false,
+            PaddingTokenId = m.Id(PaddingIdKey, tokens.Length),
         };
     }
 
     // End of generation: EOS, then end-of-turn and end-of-message tokens when the file names them.
     private static int[] EndIds(Fields m, int count) =>
     [
-        .. new[] { "tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id" }
+        .. new[] { EosIdKey, EotIdKey, EomIdKey }
             .Select(k => m.Id(k, count)).OfType<int>().Distinct(),
     ];
 

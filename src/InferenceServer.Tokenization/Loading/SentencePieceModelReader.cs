@@ -153,6 +153,7 @@ public static class SentencePieceModelReader
             Tokens = tokens,
             ModelVocabulary = vocabulary,
             Merges = merges,
+            Scores = [.. pieces.Select(p => p.Score)],
             AddedTokens = AddedTokensFromTypes(tokens, [.. pieces.Select(p => p.Type)]),
             Normalizer = normalizers.Count == 0 ? null : new SequenceNormalizer(normalizers),
             UnknownToken = IdIfValid(model.UnknownId) is int unk ? pieces[unk].Piece : null,

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace InferenceServer.Tokenization.Loading;
 
 /// <summary>
-/// Applies a model folder's tokenizer_config.json (add_bos_token, add_eos_token, bos_token, eos_token) and the extra
+/// Applies a model folder's tokenizer_config.json (add_bos_token, add_eos_token, bos_token, eos_token, pad_token) and the extra
 /// end-of-sequence ids of generation_config.json and config.json to a tokenizer definition.
 /// </summary>
 public static class TokenizerConfigReader
@@ -24,6 +24,7 @@ public static class TokenizerConfigReader
             if (root.Element.TryGetProperty("bos_token", out _))
                 definition = definition with { BosTokenId = TokenId(root, "bos_token", definition) };
             if (TokenId(root, "eos_token", definition) is int e) eos.Add(e);
+            if (TokenId(root, "pad_token", definition) is int pad) definition = definition with { PaddingTokenId = pad };
             definition = definition with
             {
                 AddBosToken = root.Bool("add_bos_token", definition.AddBosToken),

@@ -10,15 +10,22 @@ namespace InferenceServer.Tokenization.PreTokenization;
 /// <remarks>
 /// .NET regexes see UTF-16 units: \p{L} and \p{N} never match characters outside the Basic Multilingual Plane, and a
 /// pattern may split a surrogate pair. Text with surrogates is therefore matched in a copy where each pair is one
-/// placeholder character of the same Unicode category, and piece boundaries are mapped back.
+/// placeholder character of the same Unicode category, and piece boundaries are mapped back. Patterns that name
+/// characters by range rather than by category (a placeholder could fall inside the range) spell characters outside
+/// the plane as surrogate pairs instead and are matched on the text as it is (<c>matchesSurrogatePairs</c>).
 /// </remarks>
 public sealed class RegexSplitPreTokenizer : IPreTokenizer
 {
     private readonly Regex _regex;
+    private readonly bool _matchesSurrogatePairs;
 
-    public RegexSplitPreTokenizer(string pattern)
+    /// <param name="pattern">The split regex.</param>
+    /// <param name="matchesSurrogatePairs">True when the pattern itself handles surrogate pairs and never matches half of
+    /// one, so text is matched as it is; false to match text with surrogate pairs folded to same-category placeholders.</param>
+    public RegexSplitPreTokenizer(string pattern, bool matchesSurrogatePairs = false)
     {
         Pattern = pattern;
+        _matchesSurrogatePairs = matchesSurrogatePairs;
         _regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
     }
 
@@ -28,7 +35,7 @@ public sealed class RegexSplitPreTokenizer : IPreTokenizer
     {
         var span = text.Span;
         if (span.Length == 0) return;
-        if (span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        if (_matchesSurrogatePairs || span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
         {
             int last = 0;
             foreach (var m in _regex.EnumerateMatches(span))
