@@ -12,6 +12,7 @@ internal static class Program
         {
             GenerateCommand.Create(),
             MakeRandomModelCommand.Create(),
+            ChatTemplateCommand.Create(),
             TokenizeCommand.Create(),
         };
         return root.Parse(args).Invoke();
