@@ -23,7 +23,7 @@ public static class RandomModelWriter
         ArgumentNullException.ThrowIfNull(shape);
         SafetensorsDTypes.ToName(dtype); // fail before writing anything when the dtype cannot be stored
         Directory.CreateDirectory(folder);
-        var config = shape.ToConfig();
+        var config = shape.Config;
         HfConfigWriter.Write(config, folder, dtype);
         WriteTokenizerFiles(shape, folder, tokenizersRoot);
         var writer = new SafetensorsWriter();
@@ -40,7 +40,7 @@ public static class RandomModelWriter
     public static void WriteGguf(ModelShape shape, string ggufPath, TensorDType dtype, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var config = shape.ToConfig();
+        var config = shape.Config;
         var writer = new GgufWriter();
         foreach (var (k, v) in GgufModelMetadata.For(config, shape.Name, dtype)) writer.AddMetadata(k, v);
         foreach (var (name, tensorShape) in ExpectedTensors.For(config))

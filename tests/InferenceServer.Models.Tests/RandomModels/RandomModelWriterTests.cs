@@ -11,19 +11,19 @@ namespace InferenceServer.Models.Tests.RandomModels;
 
 public class RandomModelWriterTests
 {
-    private static readonly ModelShape TinyLlama = new()
+    private static readonly ModelShape TinyLlama = new("tiny-llama", new ModelConfig
     {
-        Name = "tiny-llama", Architecture = ModelArchitecture.Llama,
-        HiddenSize = 64, IntermediateSize = 96, NumLayers = 2, NumHeads = 4, NumKvHeads = 2,
-        VocabSize = 300, MaxPositionEmbeddings = 256, BosTokenId = 1, EosTokenIds = [2], Tokenizer = TokenizerFiles.Llama2Spm,
-    };
+        Architecture = ModelArchitecture.Llama,
+        HiddenSize = 64, IntermediateSize = 96, NumLayers = 2, NumHeads = 4, NumKvHeads = 2, HeadDim = 16,
+        VocabSize = 300, MaxPositionEmbeddings = 256, RmsNormEps = 1e-5, BosTokenId = 1, EosTokenIds = [2],
+    }, TokenizerFiles.Llama2Spm);
 
-    private static readonly ModelShape TinyQwen2 = TinyLlama with
+    private static readonly ModelShape TinyQwen2 = new("tiny-qwen2", TinyLlama.Config with
     {
-        Name = "tiny-qwen2", Architecture = ModelArchitecture.Qwen2, TieWordEmbeddings = true, Tokenizer = TokenizerFiles.Qwen3,
-    };
+        Architecture = ModelArchitecture.Qwen2, TieWordEmbeddings = true, AttentionBias = true,
+    }, TokenizerFiles.Qwen3);
 
-    private static readonly ModelShape TinyQwen3 = TinyQwen2 with { Name = "tiny-qwen3", Architecture = ModelArchitecture.Qwen3, HeadDim = 32 };
+    private static readonly ModelShape TinyQwen3 = new("tiny-qwen3", TinyQwen2.Config with { Architecture = ModelArchitecture.Qwen3, HeadDim = 32, AttentionBias = false, QkNorm = true }, TokenizerFiles.Qwen3);
 
     [Fact]
     public void Hugging_face_output_loads_with_the_shape_and_expected_statistics()
@@ -32,7 +32,7 @@ public class RandomModelWriterTests
         RandomModelWriter.WriteHuggingFace(TinyLlama, dir.Path, TensorDType.F32, seed: 7, SharedModels.Tokenizers);
 
         using var model = ModelLoader.Load(dir.Path);
-        Assert.Equal(TinyLlama.ToConfig(), model.Config with { EosTokenIds = TinyLlama.EosTokenIds });
+        Assert.Equal(TinyLlama.Config, model.Config with { EosTokenIds = TinyLlama.Config.EosTokenIds });
         Assert.Equal([2], model.Config.EosTokenIds);
         Assert.True(model.Weights.TryGet("lm_head.weight", out var head)); // untied
         Assert.Equal([300L, 64L], head.Shape);
@@ -95,7 +95,7 @@ public class RandomModelWriterTests
     public void Gguf_q8_0_loads_with_q8_0_matrices_close_to_the_f32_values()
     {
         using var dir = new TempDirectory();
-        var shape = TinyLlama with { IntermediateSize = 128 }; // whole 32-value blocks everywhere
+        var shape = TinyLlama with { Config = TinyLlama.Config with { IntermediateSize = 128 } }; // whole 32-value blocks everywhere
         RandomModelWriter.WriteHuggingFace(shape, dir.File("hf"), TensorDType.F32, 5, SharedModels.Tokenizers);
         RandomModelWriter.WriteGguf(shape, dir.File("q8.gguf"), TensorDType.Q8_0, 5);
 
@@ -118,7 +118,7 @@ public class RandomModelWriterTests
         using var q8 = ModelLoader.Load(dir.File("q8.gguf"));
         Assert.True(q8.Weights.TryGet("model.layers.0.mlp.down_proj.weight", out var down)); // rows of 96
         Assert.Equal(TensorDType.Q8_0, down.DType);
-        var odd = TinyLlama with { IntermediateSize = 80 };
+        var odd = TinyLlama with { Config = TinyLlama.Config with { IntermediateSize = 80 } };
         RandomModelWriter.WriteGguf(odd, dir.File("odd.gguf"), TensorDType.Q8_0, 5);
         using var oddModel = ModelLoader.Load(dir.File("odd.gguf"));
         Assert.True(oddModel.Weights.TryGet("model.layers.0.mlp.down_proj.weight", out var oddDown)); // rows of 80
@@ -136,11 +136,11 @@ public class RandomModelWriterTests
     {
         var shape = ModelShapes.Find(name)!;
         using var dir = new TempDirectory();
-        HfConfigWriter.Write(shape.ToConfig(), dir.Path, TensorDType.BF16);
+        HfConfigWriter.Write(shape.Config, dir.Path, TensorDType.BF16);
         var c = HfConfigReader.Read(dir.Path);
 
-        Assert.Equal(shape.ToConfig(), c with { EosTokenIds = shape.EosTokenIds });
-        Assert.Equal(shape.EosTokenIds, c.EosTokenIds);
+        Assert.Equal(shape.Config, c with { EosTokenIds = shape.Config.EosTokenIds });
+        Assert.Equal(shape.Config.EosTokenIds, c.EosTokenIds);
         Assert.Equal((arch, hidden, inter, layers, heads, kvHeads, headDim, vocab, context, tied),
             (c.Architecture, c.HiddenSize, c.IntermediateSize, c.NumLayers, c.NumHeads, c.NumKvHeads, c.HeadDim, c.VocabSize, c.MaxPositionEmbeddings, c.TieWordEmbeddings));
         // Published parameter counts of the real models (stories110m untied here: its count includes lm_head).
@@ -153,8 +153,8 @@ public class RandomModelWriterTests
     public void Llama_3_2_shape_has_llama3_rope_scaling_and_tokenizer_stand_in()
     {
         var shape = ModelShapes.Find("LLAMA-3.2-1B")!;
-        Assert.Equal(new RopeScaling(32, 1, 4, 8192), shape.RopeScaling);
-        Assert.Equal(500000.0, shape.RopeTheta);
+        Assert.Equal(new RopeScaling(32, 1, 4, 8192), shape.Config.RopeScaling);
+        Assert.Equal(500000.0, shape.Config.RopeTheta);
         using var dir = new TempDirectory();
         RandomModelWriter.WriteTokenizerFiles(shape, dir.Path, SharedModels.Tokenizers);
         Assert.True(File.Exists(dir.File("tokenizer.json")));
