@@ -41,6 +41,27 @@ public sealed class TextGenerator : IDisposable
         for (int i = 0; i < blocks; i++) table[i] = i;
         _sampler = new Sampler(cfg.VocabSize);
         _logits = new float[cfg.VocabSize];
+        WarmUp();
+    }
+
+    /// <summary>
+    /// Runs a prefill-sized and a decode-sized step once (as vLLM warms up at start), so the JIT compiles the GEMM,
+    /// GEMV and sampling paths before the first request rather than during its first tokens.
+    /// </summary>
+    private void WarmUp()
+    {
+        foreach (int n in new[] { Math.Min(8, _batch.MaxTokens), 1 })
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _batch.TokenIds[i] = 0;
+                _batch.Positions[i] = i;
+                _batch.SlotMapping[i] = i;
+            }
+            SetSingleSequence(n, n, n - 1);
+            _runner.Forward(_batch, _logits);
+        }
+        _sampler.Sample(_logits, new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
     }
 
     public ModelConfig Config { get; }
