@@ -2,7 +2,7 @@ using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Engine;
 
-/// <summary>Settings of an engine instance that do not depend on the request.</summary>
+/// <summary>Settings of an engine instance that do not depend on the request (vLLM's flag names in the comments).</summary>
 public sealed record EngineOptions
 {
     /// <summary>CPU threads for kernels (0: all cores).</summary>
@@ -11,12 +11,51 @@ public sealed record EngineOptions
     /// <summary>Storage type of weight matrices (null: keep the file's).</summary>
     public TensorDType? WeightDType { get; init; }
 
-    /// <summary>Most tokens in one forward pass; longer prompts are prefilled in chunks of this size.</summary>
-    public int MaxBatchTokens { get; init; } = 512;
+    /// <summary>Most tokens in one forward pass (<c>--max-num-batched-tokens</c>); longer prompts are prefilled in chunks.</summary>
+    public int MaxNumBatchedTokens { get; init; } = 512;
 
-    /// <summary>Tokens per KV-cache block.</summary>
+    /// <summary>Most requests running at once (<c>--max-num-seqs</c>).</summary>
+    public int MaxNumSeqs { get; init; } = 64;
+
+    /// <summary>Most prompt tokens one request prefills per step (null: as many as the budget leaves).</summary>
+    public int? LongPrefillChunk { get; init; }
+
+    /// <summary>Tokens per KV-cache block (<c>--block-size</c>).</summary>
     public int BlockSize { get; init; } = 16;
 
-    /// <summary>Context length cap (null: the model's).</summary>
+    /// <summary>Context length cap (null: the model's; <c>--max-model-len</c>).</summary>
     public int? MaxContext { get; init; }
+
+    /// <summary>Bytes of the KV pool (<c>--kv-cache-memory</c>); null: <see cref="KvCacheMemoryFraction"/> of available memory.</summary>
+    public long? KvCacheMemoryBytes { get; init; }
+
+    /// <summary>Share of available memory for the KV pool when no byte count is given.</summary>
+    public double KvCacheMemoryFraction { get; init; } = 0.2;
+
+    /// <summary>Share full KV blocks between requests with the same prefix (<c>--enable-prefix-caching</c>).</summary>
+    public bool EnablePrefixCaching { get; init; } = true;
+
+    /// <summary>Scheduling order and preemption victim choice.</summary>
+    public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
+
+    /// <summary>Outputs buffered per request before the request is paused until its consumer reads (backpressure).</summary>
+    public int OutputBufferCapacity { get; init; } = 64;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException(message);
+        }
+        Check(Threads >= 0, $"threads must be >= 0, got {Threads}");
+        Check(MaxNumBatchedTokens >= 1, $"max-num-batched-tokens must be >= 1, got {MaxNumBatchedTokens}");
+        Check(MaxNumSeqs >= 1, $"max-num-seqs must be >= 1, got {MaxNumSeqs}");
+        Check(LongPrefillChunk is null or >= 1, $"long-prefill-chunk must be >= 1, got {LongPrefillChunk}");
+        Check(BlockSize is >= 1 and <= 256, $"block-size must be in [1, 256], got {BlockSize}");
+        Check(MaxContext is null or >= 2, $"max-model-len must be >= 2, got {MaxContext}");
+        Check(KvCacheMemoryBytes is null or > 0, $"kv-cache-memory must be > 0, got {KvCacheMemoryBytes}");
+        Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
+        Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
+    }
 }

@@ -52,6 +52,12 @@ public sealed class ScheduledRequest
     /// <summary>Set by <see cref="Scheduler.Cancel"/>; the request leaves at the next step.</summary>
     public bool IsCancelled { get; internal set; }
 
+    /// <summary>
+    /// Set by the engine while the request's consumer is behind (backpressure): a running request keeps its
+    /// blocks but is not scheduled until cleared.
+    /// </summary>
+    public bool IsPaused { get; set; }
+
     /// <summary>Times the request lost its blocks to preemption.</summary>
     public int NumPreemptions { get; internal set; }
 

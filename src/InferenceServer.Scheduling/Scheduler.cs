@@ -130,6 +130,7 @@ public sealed class Scheduler
         for (int i = 0; i < _running.Count && budget > 0; i++)
         {
             var request = _running[i];
+            if (request.IsPaused) continue;
             int newTokens = Math.Min(Math.Min(request.NumTokens - request.NumComputedTokens, budget), chunk);
             int missingSlots = request.NumComputedTokens + newTokens - _kv.SlotCount(request.Sequence);
             bool preemptedSelf = false;

@@ -80,7 +80,7 @@ public sealed class GoldenGenerationTests
     {
         string prompt = "Once upon a time there was a little dog named Max. Max liked to run in the park with his friend Tom.";
         var whole = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 20 }, prompt);
-        var chunked = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 20 }, prompt, new EngineOptions { Threads = 1, MaxBatchTokens = 7 });
+        var chunked = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 20 }, prompt, new EngineOptions { Threads = 1, MaxNumBatchedTokens = 7 });
         Assert.Equal(whole.Tokens, chunked.Tokens);
     }
 }

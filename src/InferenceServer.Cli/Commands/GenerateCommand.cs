@@ -56,7 +56,7 @@ internal static class GenerateCommand
             {
                 Threads = r.GetValue(threads),
                 WeightDType = dt is null ? null : TensorDTypeExtensions.Parse(dt),
-                MaxBatchTokens = r.GetValue(maxBatch),
+                MaxNumBatchedTokens = r.GetValue(maxBatch),
             });
         }));
         return command;

@@ -34,7 +34,7 @@ public sealed class TextGenerator : IDisposable
         _backend = new CpuBackend(options.Threads);
         Weights = ModelWeights.Load(model, _backend, options.WeightDType);
         _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim));
-        int maxTokens = Math.Min(options.MaxBatchTokens, cfg.MaxPositionEmbeddings);
+        int maxTokens = Math.Min(options.MaxNumBatchedTokens, cfg.MaxPositionEmbeddings);
         _runner = new ModelRunner(_backend, cfg, Weights, _cache, maxTokens, maxLogits: 1);
         _batch = new ForwardBatch(maxTokens, 1, blocks);
         var table = _batch.Attention.BlockTable(0);
@@ -87,53 +87,26 @@ public sealed class TextGenerator : IDisposable
     private IEnumerable<GenerationEvent> GenerateCore(int[] prompt, SamplingParams p, CancellationToken cancellation)
     {
         var state = new SamplingState(p, prompt);
-        var detokenizer = new IncrementalDetokenizer(Tokenizer, skipSpecialTokens: true);
-        var stops = new StopStringMatcher(p.Stop);
+        var output = new SequenceOutputProcessor(Tokenizer, Config.EosTokenIds, p, Math.Min(p.MaxTokens, Config.MaxPositionEmbeddings - prompt.Length));
         var clock = Stopwatch.StartNew();
         Prefill(prompt);
         var prefillTime = clock.Elapsed;
-        int length = prompt.Length, generated = 0;
+        int length = prompt.Length;
         while (true)
         {
             var sample = _sampler.Sample(_logits, state);
-            generated++;
-            int token = sample.TokenId;
-            FinishReason? finish = null;
-            string text;
-            if (IsStopToken(token, p))
-            {
-                finish = FinishReason.Stop;
-                text = stops.Append(detokenizer.Flush()) + stops.Flush();
-            }
-            else
-            {
-                text = stops.Append(detokenizer.Add(token));
-                if (stops.Stopped) finish = FinishReason.Stop;
-                else if (generated >= p.MaxTokens || length + 1 >= Config.MaxPositionEmbeddings) finish = FinishReason.Length;
-                if (finish == FinishReason.Length) text += stops.Append(detokenizer.Flush()) + stops.Flush();
-            }
+            var (text, finish) = output.Process(sample.TokenId);
             if (cancellation.IsCancellationRequested) finish ??= FinishReason.Abort;
             if (finish != null)
             {
-                LastStats = new GenerationStats(prompt.Length, prefillTime, generated, clock.Elapsed - prefillTime);
-                yield return new GenerationEvent(token, text, sample, finish);
+                LastStats = new GenerationStats(prompt.Length, prefillTime, output.Generated, clock.Elapsed - prefillTime);
+                yield return new GenerationEvent(sample.TokenId, text, sample, finish);
                 yield break;
             }
-            yield return new GenerationEvent(token, text, sample, null);
-            Step(token, length);
+            yield return new GenerationEvent(sample.TokenId, text, sample, null);
+            Step(sample.TokenId, length);
             length++;
         }
-    }
-
-    private bool IsStopToken(int token, SamplingParams p)
-    {
-        if (!p.IgnoreEos)
-        {
-            foreach (var eos in Tokenizer.EosTokenIds) if (eos == token) return true;
-            foreach (var eos in Config.EosTokenIds) if (eos == token) return true;
-        }
-        foreach (var s in p.StopTokenIds) if (s == token) return true;
-        return false;
     }
 
     private void Prefill(int[] prompt)

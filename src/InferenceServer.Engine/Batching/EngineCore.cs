@@ -1,0 +1,242 @@
+using InferenceServer.Backends;
+using InferenceServer.Backends.Cpu;
+using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Sampling;
+using InferenceServer.KvCache;
+using InferenceServer.KvCache.Hashing;
+using InferenceServer.Models.Config;
+using InferenceServer.Models.Loading;
+using InferenceServer.Scheduling;
+using InferenceServer.Tokenization;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>
+/// The batched engine of one model version, driven one step at a time: the scheduler picks the step's tokens
+/// under the budget, the runner computes them over the paged KV pool, and each request that completes a
+/// prefill or decodes samples its next token. Single-threaded; <see cref="LlmEngine"/> runs it on its own thread.
+/// </summary>
+public sealed class EngineCore : IDisposable
+{
+    private readonly IComputeBackend _backend;
+    private readonly IKvCache _cache;
+    private readonly ModelRunner _runner;
+    private readonly Scheduler _scheduler;
+    private readonly Sampler _sampler;
+    private readonly ForwardBatch _batch;
+    private readonly float[] _logits;
+    private readonly int[] _sampled;
+    private readonly SampledToken[] _samples;
+    private readonly Dictionary<long, ActiveRequest> _active = [];
+    private readonly List<RequestOutput> _outputs = [];
+    private readonly List<RequestOutput> _aborted = [];
+    private readonly string _modelVersion;
+    private long _preemptions;
+    private long _steps;
+
+    /// <param name="model">The loaded model; the engine copies its weights into the backend.</param>
+    /// <param name="tokenizer">Decodes outputs.</param>
+    /// <param name="options">Batch limits, KV budget and policy.</param>
+    /// <param name="modelVersion">Names the weights in the prefix-cache namespace (default: the model's path).</param>
+    public EngineCore(LoadedModel model, ITextTokenizer tokenizer, EngineOptions options, string? modelVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Tokenizer = tokenizer;
+        Options = options;
+        _modelVersion = modelVersion ?? model.Path;
+        var cfg = model.Config;
+        if (options.MaxContext is int cap && cap < cfg.MaxPositionEmbeddings) cfg = cfg with { MaxPositionEmbeddings = cap };
+        Config = cfg;
+        int context = cfg.MaxPositionEmbeddings;
+        int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context);
+        int blocksPerSequence = (context + options.BlockSize - 1) / options.BlockSize;
+
+        Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
+        IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
+        _scheduler = new Scheduler(Blocks, new SchedulerOptions
+        {
+            MaxNumBatchedTokens = options.MaxNumBatchedTokens,
+            MaxNumSeqs = options.MaxNumSeqs,
+            LongPrefillChunk = options.LongPrefillChunk,
+        }, policy);
+
+        _backend = new CpuBackend(options.Threads);
+        try
+        {
+            Weights = ModelWeights.Load(model, _backend, options.WeightDType);
+            _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim));
+            _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        }
+        catch
+        {
+            _cache?.Dispose();
+            _backend.Dispose();
+            throw;
+        }
+        _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
+        _sampler = new Sampler(cfg.VocabSize);
+        _logits = new float[(long)options.MaxNumSeqs * cfg.VocabSize];
+        _sampled = new int[options.MaxNumSeqs];
+        _samples = new SampledToken[options.MaxNumSeqs];
+        WarmUp(blocksPerSequence);
+    }
+
+    public ModelConfig Config { get; }
+    public ITextTokenizer Tokenizer { get; }
+    public EngineOptions Options { get; }
+    public ModelWeights Weights { get; }
+
+    /// <summary>The block manager (read it only from the engine thread).</summary>
+    public KvCacheManager Blocks { get; }
+
+    /// <summary>Whether any request is waiting or running, or an abort output is still to be returned by <see cref="Step"/>.</summary>
+    public bool HasUnfinished => _active.Count > 0 || _aborted.Count > 0;
+
+    /// <summary>Requests admitted and not finished.</summary>
+    public int RequestCount => _active.Count;
+
+    /// <summary>The engine's load now (engine thread only; <see cref="LlmEngine.Stats"/> is the thread-safe copy).</summary>
+    public EngineStats Stats => new(_scheduler.Running.Count, _scheduler.Waiting.Count, Blocks.NumBlocks, Blocks.FreeBlockCount,
+        Blocks.UsageFraction, Blocks.Stats, _preemptions, _steps);
+
+    /// <summary>Most prompt plus generated tokens one request may hold.</summary>
+    public int MaxContext => Config.MaxPositionEmbeddings;
+
+    /// <summary>
+    /// Throws <see cref="InvalidRequestException"/> when the request cannot be served: empty prompt, ids outside
+    /// the vocabulary, bad sampling settings, or prompt + max tokens beyond the context. Thread-safe.
+    /// </summary>
+    public void Validate(EngineRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            request.Sampling.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidRequestException(e.Message, e);
+        }
+        var prompt = request.PromptTokens;
+        if (prompt.Count == 0) throw new InvalidRequestException("the prompt is empty");
+        foreach (var id in prompt)
+            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
+        int total = prompt.Count + request.Sampling.MaxTokens;
+        if (total > MaxContext)
+            throw new InvalidRequestException(
+                $"This model's maximum context length is {MaxContext} tokens. However, you requested {total} tokens ({prompt.Count} in the prompt, {request.Sampling.MaxTokens} for the completion). Please reduce the prompt or max_tokens.");
+    }
+
+    /// <summary>Queues a validated request under <paramref name="id"/>; it joins at the next step the budget allows.</summary>
+    public void Add(long id, EngineRequest request)
+    {
+        Validate(request);
+        if (_active.ContainsKey(id)) throw new ArgumentException($"request {id} is already in the engine", nameof(id));
+        var prompt = request.PromptTokens is int[] array ? array : [.. request.PromptTokens];
+        var p = request.Sampling;
+        var scheduled = new ScheduledRequest(id, prompt, p.MaxTokens, new CacheNamespace(_modelVersion, null, request.CacheSalt), request.Priority);
+        var active = new ActiveRequest(scheduled, new SamplingState(p, prompt), new SequenceOutputProcessor(Tokenizer, Config.EosTokenIds, p, p.MaxTokens));
+        _scheduler.Add(scheduled);
+        _active.Add(id, active);
+    }
+
+    /// <summary>Cancels a request: its blocks are freed now and an abort output comes with the next step.</summary>
+    public bool Abort(long id)
+    {
+        if (!_active.Remove(id, out var active)) return false;
+        _scheduler.Cancel(id);
+        _aborted.Add(new RequestOutput(id, -1, "", default, FinishReason.Abort, active.Usage));
+        return true;
+    }
+
+    /// <summary>Pauses (its consumer is behind) or resumes a running request; paused requests keep their blocks.</summary>
+    public void SetPaused(long id, bool paused)
+    {
+        if (_active.TryGetValue(id, out var active)) active.Scheduled.IsPaused = paused;
+    }
+
+    /// <summary>
+    /// Runs one step: schedule, forward, sample, detokenize, check stops. Returns one output per request that
+    /// sampled a token or was aborted since the last step; the list is reused by the next call.
+    /// </summary>
+    public IReadOnlyList<RequestOutput> Step()
+    {
+        _outputs.Clear();
+        _outputs.AddRange(_aborted);
+        _aborted.Clear();
+        var step = _scheduler.Step();
+        _preemptions += step.PreemptedIds.Count;
+        var items = step.Items;
+        if (items.Count == 0) return _outputs;
+        _steps++;
+
+        BatchBuilder.Build(step, _batch, Options.BlockSize);
+        _runner.Forward(_batch, _logits);
+        int vocab = Config.VocabSize, row = 0;
+        for (int i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var active = _active[item.Request.Id];
+            if (active.CachedPromptTokens < 0) active.CachedPromptTokens = item.StartPosition;
+            if (!item.ProducesToken) continue;
+            _samples[i] = _sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), active.Sampling);
+            _sampled[i] = _samples[i].TokenId;
+        }
+        _scheduler.UpdateAfterStep(_sampled);
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (!items[i].ProducesToken) continue;
+            var request = items[i].Request;
+            var active = _active[request.Id];
+            var (text, finish) = active.Output.Process(_sampled[i]);
+            if (finish != null)
+            {
+                // Length is also the scheduler's own limit; a stop seen here ends the request early.
+                if (request.Status != RequestStatus.Finished) _scheduler.Finish(request.Id);
+                _active.Remove(request.Id);
+            }
+            _outputs.Add(new RequestOutput(request.Id, _sampled[i], text, _samples[i], finish, active.Usage));
+        }
+        return _outputs;
+    }
+
+    /// <summary>
+    /// Runs a prefill-sized and a decode-sized forward once, so the JIT compiles the GEMM, GEMV and sampling
+    /// paths before the first request. It writes KV into the first block, which no request holds yet.
+    /// </summary>
+    private void WarmUp(int blocksPerSequence)
+    {
+        var table = _batch.Attention.BlockTable(0);
+        table[..Math.Min(blocksPerSequence, Blocks.NumBlocks)].Clear();
+        foreach (int n in new[] { Math.Min(Math.Min(8, _batch.MaxTokens), Options.BlockSize), 1 })
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _batch.TokenIds[i] = 0;
+                _batch.Positions[i] = i;
+                _batch.SlotMapping[i] = i;
+            }
+            var a = _batch.Attention;
+            a.SequenceCount = 1;
+            a.QueryStart[0] = 0;
+            a.QueryStart[1] = n;
+            a.ContextLength[0] = n;
+            _batch.LogitCount = 1;
+            _batch.LogitRows[0] = n - 1;
+            _runner.Forward(_batch, _logits);
+        }
+        _sampler.Sample(_logits.AsSpan(0, Config.VocabSize), new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
+    }
+
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _cache.Dispose();
+        _backend.Dispose();
+    }
+}

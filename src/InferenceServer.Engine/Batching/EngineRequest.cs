@@ -1,0 +1,17 @@
+using InferenceServer.Engine.Sampling;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>What a client asks the engine for: prompt token ids, sampling and stop settings, cache salt and priority.</summary>
+public sealed record EngineRequest
+{
+    public required IReadOnlyList<int> PromptTokens { get; init; }
+
+    public SamplingParams Sampling { get; init; } = new();
+
+    /// <summary>Per-tenant salt: requests with different salts never share cached KV blocks.</summary>
+    public string? CacheSalt { get; init; }
+
+    /// <summary>Lower runs first under the priority policy.</summary>
+    public int Priority { get; init; }
+}

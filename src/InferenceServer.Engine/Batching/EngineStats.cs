@@ -1,0 +1,17 @@
+using InferenceServer.KvCache;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>A snapshot of the engine's load after a step, safe to read from any thread.</summary>
+public sealed record EngineStats(
+    int RunningRequests,
+    int WaitingRequests,
+    int TotalBlocks,
+    int FreeBlocks,
+    double KvCacheUsage,
+    PrefixCacheStats PrefixCache,
+    long Preemptions,
+    long Steps)
+{
+    public static readonly EngineStats Empty = new(0, 0, 0, 0, 0, default, 0, 0);
+}

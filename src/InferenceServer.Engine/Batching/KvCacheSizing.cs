@@ -1,0 +1,35 @@
+using InferenceServer.Models.Config;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>How many KV blocks the memory budget buys, checked against the longest context one request may need.</summary>
+public static class KvCacheSizing
+{
+    /// <summary>Bytes of K and V of one block over all layers (fp32 storage on the CPU).</summary>
+    public static long BytesPerBlock(ModelConfig config, int blockSize) =>
+        (long)config.NumLayers * 2 * blockSize * config.NumKvHeads * config.HeadDim * sizeof(float);
+
+    /// <summary>
+    /// Blocks for <see cref="EngineOptions.KvCacheMemoryBytes"/>, or else for the memory fraction of what the
+    /// process may use, capped at what <see cref="EngineOptions.MaxNumSeqs"/> full contexts need.
+    /// </summary>
+    public static int NumBlocks(ModelConfig config, EngineOptions options, int context)
+    {
+        long perBlock = BytesPerBlock(config, options.BlockSize);
+        int blocksPerContext = (context + options.BlockSize - 1) / options.BlockSize;
+        long blocks;
+        if (options.KvCacheMemoryBytes is long bytes)
+        {
+            blocks = bytes / perBlock;
+        }
+        else
+        {
+            long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            blocks = Math.Min((long)(available * options.KvCacheMemoryFraction) / perBlock, (long)blocksPerContext * options.MaxNumSeqs);
+        }
+        if (blocks < blocksPerContext)
+            throw new ArgumentException(
+                $"the KV cache holds {blocks * options.BlockSize} tokens ({blocks} blocks of {perBlock} bytes), less than one full context of {context}: raise the KV cache memory or lower max-model-len");
+        return (int)Math.Min(blocks, int.MaxValue / options.BlockSize);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>
+/// The engine the server talks to: <see cref="Submit"/> from any thread returns a stream of outputs, while
+/// one dedicated thread runs <see cref="EngineCore"/> step after step. Each stream is a bounded channel; a
+/// request whose consumer falls behind is paused (keeps its blocks, is not scheduled) until the consumer reads.
+/// </summary>
+public sealed class LlmEngine : IDisposable
+{
+    private readonly EngineCore _core;
+    private readonly ConcurrentQueue<Command> _commands = new();
+    private readonly Dictionary<long, Stream> _streams = [];
+    private readonly List<long> _resumable = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile EngineStats _stats;
+    private volatile Exception? _failure;
+    private long _nextId;
+
+    public LlmEngine(EngineCore core)
+    {
+        ArgumentNullException.ThrowIfNull(core);
+        _core = core;
+        _stats = core.Stats;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "engine" };
+        _thread.Start();
+    }
+
+    /// <summary>The engine core (its configuration and tokenizer are safe to read; its state belongs to the engine thread).</summary>
+    public EngineCore Core => _core;
+
+    /// <summary>Load after the latest step.</summary>
+    public EngineStats Stats => _stats;
+
+    /// <summary>Requests submitted and not yet finished (including those not yet seen by the engine thread).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+    private int _inFlight;
+
+    /// <summary>
+    /// Validates and queues a request. Throws <see cref="InvalidRequestException"/> at once for a request that
+    /// cannot be served, and <see cref="EngineFailedException"/> when the engine has stopped.
+    /// </summary>
+    public RequestStream Submit(EngineRequest request, CancellationToken cancellation = default)
+    {
+        if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
+        _core.Validate(request);
+        long id = Interlocked.Increment(ref _nextId);
+        var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        Interlocked.Increment(ref _inFlight);
+        _commands.Enqueue(new Command(CommandKind.Add, id, request, channel.Writer));
+        _wake.Release();
+        return new RequestStream(this, id, channel.Reader, cancellation);
+    }
+
+    /// <summary>Submits and reads all outputs; cancelling <paramref name="cancellation"/> aborts the request.</summary>
+    public async IAsyncEnumerable<RequestOutput> GenerateAsync(EngineRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var stream = Submit(request, cancellation);
+        await using (stream.ConfigureAwait(false))
+        {
+            await foreach (var output in stream.ReadAllAsync(cancellation).ConfigureAwait(false)) yield return output;
+        }
+    }
+
+    /// <summary>Cancels a request from any thread; its blocks are freed at the next step.</summary>
+    public void Abort(long id)
+    {
+        _commands.Enqueue(new Command(CommandKind.Abort, id, null, null));
+        _wake.Release();
+    }
+
+    private void Loop()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                DrainCommands();
+                Resume();
+                if (!_core.HasUnfinished)
+                {
+                    _stats = _core.Stats;
+                    _wake.Wait(_stop.Token);
+                    continue;
+                }
+                var outputs = _core.Step();
+                foreach (var output in outputs) Deliver(output);
+                _stats = _core.Stats;
+                // Nothing ran (every running request paused, or blocks held by paused ones): wait for a reader.
+                if (outputs.Count == 0) _wake.Wait(5, _stop.Token);
+            }
+            FailAll(new EngineFailedException("the engine is shutting down"));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            FailAll(new EngineFailedException("the engine is shutting down"));
+        }
+        catch (Exception e)
+        {
+            FailAll(new EngineFailedException("the engine failed: " + e.Message, e));
+        }
+    }
+
+    private void DrainCommands()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            if (command.Kind == CommandKind.Add)
+            {
+                try
+                {
+                    _core.Add(command.Id, command.Request!);
+                    _streams.Add(command.Id, new Stream(command.Writer!));
+                }
+                catch (Exception e) when (e is InvalidRequestException or ArgumentException)
+                {
+                    command.Writer!.TryComplete(new InvalidRequestException(e.Message, e));
+                    Interlocked.Decrement(ref _inFlight);
+                }
+            }
+            else if (command.Kind == CommandKind.Resume)
+            {
+                _resumable.Add(command.Id);
+            }
+            else if (_core.Abort(command.Id))
+            {
+                _core.SetPaused(command.Id, false);
+            }
+        }
+    }
+
+    /// <summary>Flushes held outputs of paused requests whose readers made room, and lets them run again.</summary>
+    private void Resume()
+    {
+        foreach (long id in _resumable)
+        {
+            if (!_streams.TryGetValue(id, out var stream)) continue;
+            if (Flush(id, stream) && !stream.Finished) _core.SetPaused(id, false);
+        }
+        _resumable.Clear();
+    }
+
+    private void Deliver(RequestOutput output)
+    {
+        if (!_streams.TryGetValue(output.RequestId, out var stream)) return;
+        if (output.Finish == Generation.FinishReason.Abort)
+        {
+            // The reader may be gone for good: drop what it has not taken rather than wait for room.
+            stream.Held.Clear();
+            stream.Writer.TryWrite(output);
+            Complete(output.RequestId, stream);
+            return;
+        }
+        if (stream.Held.Count > 0 || !stream.Writer.TryWrite(output))
+        {
+            stream.Held.Enqueue(output);
+            if (output.IsFinal) stream.Finished = true;
+            else _core.SetPaused(output.RequestId, true);
+            WakeWhenWritable(output.RequestId, stream);
+            return;
+        }
+        if (output.IsFinal) Complete(output.RequestId, stream);
+    }
+
+    /// <summary>Writes held outputs; true when none is left.</summary>
+    private bool Flush(long id, Stream stream)
+    {
+        while (stream.Held.Count > 0)
+        {
+            var output = stream.Held.Peek();
+            if (!stream.Writer.TryWrite(output))
+            {
+                WakeWhenWritable(id, stream);
+                return false;
+            }
+            stream.Held.Dequeue();
+            if (output.IsFinal)
+            {
+                Complete(id, stream);
+                return true;
+            }
+        }
+        return true;
+    }
+
+    private void WakeWhenWritable(long id, Stream stream)
+    {
+        if (stream.Waiting) return;
+        stream.Waiting = true;
+        // Rare path (a slow reader), so the continuation's allocation is fine.
+        _ = stream.Writer.WaitToWriteAsync().AsTask().ContinueWith(_ =>
+        {
+            stream.Waiting = false;
+            _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
+            _wake.Release();
+        }, TaskScheduler.Default);
+    }
+
+    private void Complete(long id, Stream stream)
+    {
+        stream.Writer.TryComplete();
+        _streams.Remove(id);
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    private void FailAll(Exception error)
+    {
+        _failure = error;
+        foreach (var stream in _streams.Values) stream.Writer.TryComplete(error);
+        _streams.Clear();
+        while (_commands.TryDequeue(out var command)) command.Writer?.TryComplete(error);
+        Volatile.Write(ref _inFlight, 0);
+    }
+
+    /// <summary>Stops the engine thread; requests in flight end with <see cref="EngineFailedException"/>.</summary>
+    public void Dispose()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+            _thread.Join();
+        }
+        _core.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private enum CommandKind
+    {
+        Add,
+        Abort,
+        Resume,
+    }
+
+    private readonly record struct Command(CommandKind Kind, long Id, EngineRequest? Request, ChannelWriter<RequestOutput>? Writer);
+
+    private sealed class Stream(ChannelWriter<RequestOutput> writer)
+    {
+        public ChannelWriter<RequestOutput> Writer { get; } = writer;
+        public Queue<RequestOutput> Held { get; } = new();
+        public bool Finished { get; set; }
+        public volatile bool Waiting;
+    }
+}

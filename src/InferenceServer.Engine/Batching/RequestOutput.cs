@@ -1,0 +1,20 @@
+using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Sampling;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>
+/// One step's output for a request: the sampled token (-1 on an abort with no token), the text it completes,
+/// its sample details, the finish reason on the last output, and the token counts so far.
+/// </summary>
+public readonly record struct RequestOutput(long RequestId, int TokenId, string TextDelta, SampledToken Sample, FinishReason? Finish, RequestUsage Usage)
+{
+    /// <summary>Whether this is the request's last output.</summary>
+    public bool IsFinal => Finish != null;
+}
+
+/// <summary>Token counts of a request, as OpenAI's usage object reports them.</summary>
+public readonly record struct RequestUsage(int PromptTokens, int CompletionTokens, int CachedPromptTokens)
+{
+    public int TotalTokens => PromptTokens + CompletionTokens;
+}

@@ -1,0 +1,41 @@
+using System.Threading.Channels;
+
+namespace InferenceServer.Engine.Batching;
+
+/// <summary>
+/// A submitted request's outputs as the engine produces them, ending with the output that carries the finish
+/// reason. Reading slowly pauses only this request (backpressure); disposing aborts it if it is still running.
+/// </summary>
+public sealed class RequestStream : IAsyncDisposable
+{
+    private readonly LlmEngine _engine;
+    private readonly ChannelReader<RequestOutput> _reader;
+    private readonly CancellationTokenRegistration _registration;
+
+    internal RequestStream(LlmEngine engine, long id, ChannelReader<RequestOutput> reader, CancellationToken cancellation)
+    {
+        _engine = engine;
+        Id = id;
+        _reader = reader;
+        // The client going away (HTTP abort, gRPC deadline) cancels the request at the next step.
+        _registration = cancellation.Register(static s => ((RequestStream)s!).Abort(), this);
+    }
+
+    /// <summary>The engine's id of the request.</summary>
+    public long Id { get; }
+
+    /// <summary>The outputs; the channel completes after the final one (or with the engine's failure).</summary>
+    public ChannelReader<RequestOutput> Outputs => _reader;
+
+    /// <summary>Reads outputs until the final one.</summary>
+    public IAsyncEnumerable<RequestOutput> ReadAllAsync(CancellationToken cancellation = default) => _reader.ReadAllAsync(cancellation);
+
+    /// <summary>Cancels the request; its blocks are freed at the engine's next step.</summary>
+    public void Abort() => _engine.Abort(Id);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _registration.DisposeAsync().ConfigureAwait(false);
+        if (!_reader.Completion.IsCompleted) _engine.Abort(Id);
+    }
+}
