@@ -1,4 +1,5 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Cpu.Kernels;
 using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Backends.Tests;
@@ -13,7 +14,7 @@ public sealed class CpuMatMulTests : IDisposable
         var data = new TheoryData<TensorDType, int, int, int>();
         foreach (var dtype in new[] { TensorDType.F32, TensorDType.F16, TensorDType.BF16, TensorDType.Q8_0 })
         {
-            foreach (var rows in new[] { 1, 3, 4, 5, 8, 13, 24 })
+            foreach (var rows in new[] { 1, 3, 4, 5, 8, 13, 24, 33 })
             {
                 data.Add(dtype, rows, 96, 64);   // 96 outputs: last GEMM panel only partly filled
                 data.Add(dtype, rows, 256, 160);
@@ -40,8 +41,10 @@ public sealed class CpuMatMulTests : IDisposable
 
         var y = new float[rows * outFeatures];
         _backend.CopyToHost(yb, y);
-        // Q8_0 decode quantizes activations to int8 (as llama.cpp does): allow that error, relative to Σ|w·x|.
-        double relative = dtype == TensorDType.Q8_0 && rows <= 4 ? 1e-2 : 1e-5;
+        // Q8_0 GEMV, and GEMM where VNNI exists, quantize activations to int8 (as llama.cpp does): allow that
+        // error, relative to Σ|w·x|.
+        bool int8 = dtype == TensorDType.Q8_0 && (rows <= 4 || GemmQ8_0Work.IsSupported);
+        double relative = int8 ? 1e-2 : 1e-5;
         for (int t = 0; t < rows; t++)
         {
             for (int o = 0; o < outFeatures; o++)
@@ -56,6 +59,36 @@ public sealed class CpuMatMulTests : IDisposable
                 Assert.True(Math.Abs(y[t * outFeatures + o] - expected) <= relative * magnitude + 1e-5,
                     $"{dtype} rows={rows} [{t},{o}]: got {y[t * outFeatures + o]}, expected {expected}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(5, 96, 64)]
+    [InlineData(17, 256, 160)]
+    [InlineData(40, 100, 96)]
+    public void Q8_0_gemm_rows_equal_the_gemv_of_each_row(int rows, int outFeatures, int inFeatures)
+    {
+        // Both paths take the same int8 dot products of the same quantized activations; only the float
+        // accumulation order differs, so any packing or tiling mistake shows far above that rounding.
+        var rng = new Random(rows * 7 + outFeatures);
+        var w = _backend.LoadWeight(_weights.Make("w", TensorDType.Q8_0, outFeatures, inFeatures, rng, out _), TensorDType.Q8_0);
+        var x = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var xb = _backend.Allocate(x.Length);
+        var yb = _backend.Allocate((long)rows * outFeatures);
+        var row = _backend.Allocate(inFeatures);
+        var one = _backend.Allocate(outFeatures);
+        _backend.CopyFromHost(x, xb);
+        _backend.MatMul(xb, rows, w, null, yb);
+        var batched = new float[rows * outFeatures];
+        _backend.CopyToHost(yb, batched);
+        var single = new float[outFeatures];
+        for (int t = 0; t < rows; t++)
+        {
+            _backend.CopyFromHost(x.AsSpan(t * inFeatures, inFeatures), row);
+            _backend.MatMul(row, 1, w, null, one);
+            _backend.CopyToHost(one, single);
+            for (int o = 0; o < outFeatures; o++)
+                Assert.True(Math.Abs(batched[t * outFeatures + o] - single[o]) <= 1e-4 * (1 + Math.Abs(single[o])), $"[{t},{o}]: gemm {batched[t * outFeatures + o]}, gemv {single[o]}");
         }
     }
 

@@ -38,6 +38,7 @@ public sealed unsafe partial class CpuBackend
                 break;
             case TensorDType.Q8_0:
                 if (rows <= GemvMaxRows) GemvQ8(px, rows, w, b, py);
+                else if (GemmQ8_0Work.IsSupported) GemmQ8(px, rows, w, b, py);
                 else Gemm(_gemmQ8, px, rows, w, b, py);
                 break;
             default:
@@ -71,6 +72,15 @@ public sealed unsafe partial class CpuBackend
         work.Xq = q;
         work.XScales = scales;
         _pool.Run(work, w.Rows, GemvGrain(w.Rows));
+    }
+
+    private void GemmQ8(float* x, int rows, CpuWeight w, float* bias, float* y)
+    {
+        int k = w.Columns;
+        var work = _gemmQ8Int;
+        work.Set(x, rows, w, bias, y);
+        work.Pack(_scratch.QuantizedActivations((long)rows * k), _scratch.ActivationScales((long)rows * (k / 32)));
+        _pool.Run(work, work.Items, grain: 1);
     }
 
     private void Gemm<TLoader>(GemmWork<TLoader> work, float* x, int rows, CpuWeight w, float* bias, float* y)

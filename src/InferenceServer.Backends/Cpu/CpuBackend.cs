@@ -19,6 +19,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     private readonly Scratch _scratch;
     private readonly PagedAttentionWork _attention = new();
     private readonly GemvQ8_0Work _gemvQ8 = new();
+    private readonly GemmQ8_0Work _gemmQ8Int;
     private int[] _tokenSequence = new int[64];
 
     public CpuBackend(int threads = 0)
@@ -26,6 +27,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         _pool = new CpuWorkerPool(Threads);
         _scratch = new Scratch(Threads);
+        _gemmQ8Int = new GemmQ8_0Work(Threads);
     }
 
     public string Name => "cpu";
@@ -180,6 +182,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     {
         _pool.Dispose();
         _scratch.Dispose();
+        _gemmQ8Int.Dispose();
         lock (_weights)
         {
             foreach (var w in _weights) w.Dispose();

@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace InferenceServer.Backends.Cpu.Kernels;
+
+/// <summary>
+/// Y[T, N] = X[T, K] · Wᵀ for Q8_0 weights and batches of tokens (batched decode and prefill) with int8 dot
+/// products. Activations are quantized per 32-value block, offset to unsigned (x + 128) and packed so that one
+/// 256-bit vector holds the same 4 positions of 8 tokens; each VNNI instruction then multiplies one broadcast
+/// weight dword with 8 tokens at once and leaves one lane per token, so a block's dot products need no
+/// horizontal sums and the block scales are applied to 8 tokens with one multiply-add. The offset is taken
+/// back by starting each block's sum at -128·Σw. Work items are chunks of weight rows; each chunk's block
+/// scales and weight sums are computed once into per-worker scratch and reused for every token tile.
+/// </summary>
+public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
+{
+    /// <summary>Tokens per packed tile: the lanes of one 256-bit vector of int32.</summary>
+    public const int TileTokens = 8;
+
+    /// <summary>Weight rows per work item.</summary>
+    public const int ChunkRows = 16;
+
+    private readonly nint[] _workerScratch;
+    private readonly int[] _workerCapacity;
+    private byte* _packed;
+    private byte* _scales;
+    private long _packedCapacity;
+    private long _scalesCapacity;
+
+    public GemmQ8_0Work(int workers)
+    {
+        _workerScratch = new nint[workers];
+        _workerCapacity = new int[workers];
+    }
+
+    /// <summary>Number of work items for the current operands.</summary>
+    public int Items => (N + ChunkRows - 1) / ChunkRows;
+
+    private int Blocks => K / 32;
+    private int Tiles => (Tokens + TileTokens - 1) / TileTokens;
+
+    /// <summary>
+    /// Quantizes and packs X (after <see cref="MatMulWork.Set"/>); <paramref name="quantized"/> and
+    /// <paramref name="scales"/> are caller scratch of Tokens·K bytes and Tokens·K/32 floats.
+    /// </summary>
+    public void Pack(sbyte* quantized, float* scales)
+    {
+        int blocks = Blocks, tiles = Tiles;
+        for (int t = 0; t < Tokens; t++) Q8Activations.Quantize(X + (long)t * K, K, quantized + (long)t * K, scales + (long)t * blocks);
+        long packedBytes = (long)tiles * blocks * 32 * TileTokens;
+        long scaleFloats = (long)tiles * blocks * TileTokens;
+        Ensure(ref _packed, ref _packedCapacity, packedBytes);
+        float* packedScales = (float*)Ensure(ref _scales, ref _scalesCapacity, scaleFloats * sizeof(float));
+        for (int tile = 0; tile < tiles; tile++)
+        {
+            for (int lane = 0; lane < TileTokens; lane++)
+            {
+                int t = tile * TileTokens + lane;
+                bool real = t < Tokens;
+                uint* src = real ? (uint*)(quantized + (long)t * K) : null;
+                for (int b = 0; b < blocks; b++)
+                {
+                    uint* dst = (uint*)(_packed + ((long)tile * blocks + b) * 32 * TileTokens) + lane;
+                    // XOR 0x80 turns int8 x into uint8 x + 128; padding tokens are x = 0.
+                    for (int j = 0; j < 8; j++) dst[j * TileTokens] = real ? src[b * 8 + j] ^ 0x80808080u : 0x80808080u;
+                    packedScales[((long)tile * blocks + b) * TileTokens + lane] = real ? scales[(long)t * blocks + b] : 0f;
+                }
+            }
+        }
+    }
+
+    public override void Execute(int start, int end, int worker)
+    {
+        int blocks = Blocks;
+        float* dw = WorkerScratch(worker, ChunkRows * blocks * 2);
+        int* corr = (int*)(dw + ChunkRows * blocks);
+        for (int item = start; item < end; item++)
+        {
+            int r0 = item * ChunkRows, rows = Math.Min(ChunkRows, N - r0);
+            for (int i = 0; i < rows; i++) RowBlockConstants(W + (r0 + i) * RowBytes, blocks, dw + i * blocks, corr + i * blocks);
+            for (int tile = 0; tile < Tiles; tile++)
+            {
+                int i = 0;
+                for (; i + 4 <= rows; i += 4) Rows4(tile, r0 + i, dw + i * blocks, corr + i * blocks);
+                for (; i < rows; i++) Rows1(tile, r0 + i, dw + i * blocks, corr + i * blocks);
+            }
+        }
+    }
+
+    /// <summary>Each block's fp16 scale as float and -128·Σw (the unsigned-offset correction).</summary>
+    private static void RowBlockConstants(byte* row, int blocks, float* dw, int* corr)
+    {
+        var ones = Vector256.Create((byte)1);
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* block = row + b * 34;
+            dw[b] = HalfBits.HalfToFloat(*(ushort*)block);
+            var sums = Dot(Vector256<int>.Zero, ones, Vector256.Load((sbyte*)(block + 2)));
+            corr[b] = -128 * Vector256.Sum(sums);
+        }
+    }
+
+    private void Rows4(int tile, int r, float* dw, int* corr)
+    {
+        int blocks = Blocks;
+        byte* w0 = W + r * RowBytes + 2, w1 = w0 + RowBytes, w2 = w1 + RowBytes, w3 = w2 + RowBytes;
+        byte* xp = _packed + (long)tile * blocks * 32 * TileTokens;
+        float* xs = (float*)_scales + (long)tile * blocks * TileTokens;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int b = 0; b < blocks; b++, xp += 32 * TileTokens, xs += TileTokens)
+        {
+            var i0 = Vector256.Create(corr[b]);
+            var i1 = Vector256.Create(corr[blocks + b]);
+            var i2 = Vector256.Create(corr[2 * blocks + b]);
+            var i3 = Vector256.Create(corr[3 * blocks + b]);
+            int o = b * 34;
+            for (int j = 0; j < 32; j += 4)
+            {
+                var x = Vector256.Load(xp + j * TileTokens);
+                i0 = Dot(i0, x, Vector256.Create(*(int*)(w0 + o + j)).AsSByte());
+                i1 = Dot(i1, x, Vector256.Create(*(int*)(w1 + o + j)).AsSByte());
+                i2 = Dot(i2, x, Vector256.Create(*(int*)(w2 + o + j)).AsSByte());
+                i3 = Dot(i3, x, Vector256.Create(*(int*)(w3 + o + j)).AsSByte());
+            }
+            var s = Vector256.Load(xs);
+            a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), s * dw[b], a0);
+            a1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), s * dw[blocks + b], a1);
+            a2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i2), s * dw[2 * blocks + b], a2);
+            a3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i3), s * dw[3 * blocks + b], a3);
+        }
+        Store(tile, r, a0);
+        Store(tile, r + 1, a1);
+        Store(tile, r + 2, a2);
+        Store(tile, r + 3, a3);
+    }
+
+    private void Rows1(int tile, int r, float* dw, int* corr)
+    {
+        int blocks = Blocks;
+        byte* w0 = W + r * RowBytes + 2;
+        byte* xp = _packed + (long)tile * blocks * 32 * TileTokens;
+        float* xs = (float*)_scales + (long)tile * blocks * TileTokens;
+        Vector256<float> a0 = default;
+        for (int b = 0; b < blocks; b++, xp += 32 * TileTokens, xs += TileTokens)
+        {
+            var i0 = Vector256.Create(corr[b]);
+            int o = b * 34;
+            for (int j = 0; j < 32; j += 4) i0 = Dot(i0, Vector256.Load(xp + j * TileTokens), Vector256.Create(*(int*)(w0 + o + j)).AsSByte());
+            a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Load(xs) * dw[b], a0);
+        }
+        Store(tile, r, a0);
+    }
+
+    /// <summary>Writes one row's results for the tile's tokens (lane = token) into Y[t, r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store(int tile, int r, Vector256<float> values)
+    {
+        float bias = Bias != null ? Bias[r] : 0f;
+        int t0 = tile * TileTokens, count = Math.Min(TileTokens, Tokens - t0);
+        for (int lane = 0; lane < count; lane++) Y[(long)(t0 + lane) * N + r] = values.GetElement(lane) + bias;
+    }
+
+    /// <summary>Whether the CPU has the VNNI instructions this kernel is written for (else the float GEMM runs).</summary>
+    public static bool IsSupported => AvxVnni.IsSupported && Fma.IsSupported;
+
+    // Without VNNI, u8·s8 pairs would saturate int16 (255·127·2 > 32767), so there is no cheap exact fallback.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Dot(Vector256<int> acc, Vector256<byte> unsignedX, Vector256<sbyte> signedW) =>
+        AvxVnni.MultiplyWideningAndAdd(acc, unsignedX, signedW);
+
+    private float* WorkerScratch(int worker, int floats)
+    {
+        if (_workerCapacity[worker] < floats)
+        {
+            if (_workerScratch[worker] != 0) NativeMemory.AlignedFree((void*)_workerScratch[worker]);
+            _workerScratch[worker] = (nint)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+            _workerCapacity[worker] = floats;
+        }
+        return (float*)_workerScratch[worker];
+    }
+
+    private static byte* Ensure(ref byte* buffer, ref long capacity, long bytes)
+    {
+        if (bytes > capacity)
+        {
+            if (buffer != null) NativeMemory.AlignedFree(buffer);
+            long grown = Math.Max(bytes, capacity * 2);
+            buffer = (byte*)NativeMemory.AlignedAlloc((nuint)grown, 64);
+            capacity = grown;
+        }
+        return buffer;
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _workerScratch.Length; i++)
+        {
+            if (_workerScratch[i] != 0) NativeMemory.AlignedFree((void*)_workerScratch[i]);
+            _workerScratch[i] = 0;
+        }
+        if (_packed != null) NativeMemory.AlignedFree(_packed);
+        if (_scales != null) NativeMemory.AlignedFree(_scales);
+        _packed = null;
+        _scales = null;
+    }
+}
