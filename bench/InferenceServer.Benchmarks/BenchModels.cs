@@ -24,7 +24,12 @@ public static class BenchModels
     {
         int dash = id.LastIndexOf('-');
         var shape = ModelShapes.Find(id[..dash]) ?? throw new ArgumentException($"unknown shape in '{id}'");
-        var dtype = TensorDTypeExtensions.Parse(id[(dash + 1)..]);
+        return Ensure(shape, TensorDTypeExtensions.Parse(id[(dash + 1)..]), id);
+    }
+
+    /// <summary>Path of <paramref name="shape"/> stored as <paramref name="dtype"/> in the folder <paramref name="id"/>, writing it first if needed.</summary>
+    public static string Ensure(ModelShape shape, TensorDType dtype, string id)
+    {
         string folder = Path.Combine(Root, id);
         string tokenizers = Path.Combine(RepositoryRoot(), "..", "shared", "models", "tokenizers");
         if (dtype == TensorDType.Q8_0)

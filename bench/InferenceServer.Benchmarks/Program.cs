@@ -7,7 +7,7 @@ namespace InferenceServer.Benchmarks;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suites and prints tokens/s and achieved bandwidth next to the machine's bandwidth, and
-/// tokenizer throughput. `--quick` runs fewer iterations; other arguments go to BenchmarkDotNet (e.g. --filter *Forward*).
+/// tokenizer throughput. `--quick` runs fewer iterations; `engine` runs the whole-engine workloads (<see cref="Engine.EngineBench"/>); other arguments go to BenchmarkDotNet (e.g. --filter *Forward*).
 /// </summary>
 public static class Program
 {
@@ -18,6 +18,7 @@ public static class Program
             Environment.SetEnvironmentVariable("INFERENCE_SERVER_BENCH_QUICK", "1");
             args = args.Where(a => a != "--quick").ToArray();
         }
+        if (args.FirstOrDefault() == "engine") return Engine.EngineBench.Run(Environment.GetEnvironmentVariable("INFERENCE_SERVER_BENCH_QUICK") == "1");
         if (args.Length == 0) args = ["--filter", "*"];
         // Write the random models up front, in this process, so no benchmark process spends its time on it; but only
         // when the filter selects the model benchmarks.

@@ -103,6 +103,17 @@ public sealed class EngineCore : IDisposable
     public EngineStats Stats => new(_scheduler.Running.Count, _scheduler.Waiting.Count, Blocks.NumBlocks, Blocks.FreeBlockCount,
         Blocks.UsageFraction, Blocks.Stats, _preemptions, _steps);
 
+    /// <summary>
+    /// Slots in blocks held by running requests, and how many of them hold (or are about to hold) a token; the
+    /// difference is the KV memory paging wastes (at most a block per request minus one slot).
+    /// </summary>
+    public (long HeldSlots, long UsedSlots) KvOccupancy()
+    {
+        long used = 0;
+        foreach (var request in _scheduler.Running) used += Blocks.SlotCount(new KvCache.Sequences.SequenceId(request.Id));
+        return ((long)(Blocks.NumBlocks - Blocks.FreeBlockCount) * Blocks.BlockSize, used);
+    }
+
     /// <summary>Most prompt plus generated tokens one request may hold.</summary>
     public int MaxContext => Config.MaxPositionEmbeddings;
 
