@@ -1,0 +1,57 @@
+using global::Grpc.Core;
+using global::Grpc.Core.Interceptors;
+using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Admission;
+using InferenceServer.Server.OpenAi.Errors;
+
+namespace InferenceServer.Server.Grpc;
+
+/// <summary>Maps failures of gRPC calls to status codes: INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED, UNAVAILABLE, CANCELLED.</summary>
+public sealed class GrpcErrorInterceptor : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ToRpc(e, context) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ToRpc(e, context) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    /// <summary>The status for a failure; null leaves RpcExceptions (and unexpected errors, reported as UNKNOWN) to gRPC.</summary>
+    public static RpcException? ToRpc(Exception e, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return e switch
+        {
+            RpcException => null,
+            OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+                new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled")),
+            InvalidRequestException or ArgumentException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
+            OverloadedException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
+            EngineFailedException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+            ApiException { Status: 404 } => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+            ApiException { Status: 429 } => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
+            ApiException { Status: 503 } => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+            ApiException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
+            _ => null,
+        };
+    }
+}

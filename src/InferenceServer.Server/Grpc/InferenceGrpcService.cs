@@ -1,0 +1,104 @@
+using global::Grpc.Core;
+using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Sampling;
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.Grpc.V1;
+using InferenceServer.Server.OpenAi.Errors;
+
+namespace InferenceServer.Server.Grpc;
+
+/// <summary>The <c>inference.v1.Inference</c> service; the call's deadline and cancellation abort its engine request.</summary>
+public sealed class InferenceGrpcService(GenerationService generation) : Inference.InferenceBase
+{
+    public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var model = generation.Model;
+        CheckModel(request.Model);
+        int[] prompt = request.PromptCase switch
+        {
+            GenerateRequest.PromptOneofCase.Text => model.Tokenizer.Encode(request.Text),
+            GenerateRequest.PromptOneofCase.TokenIds => [.. request.TokenIds.Ids],
+            _ => throw ApiException.BadRequest("give the prompt as text or token_ids"),
+        };
+        var engineRequest = new EngineRequest
+        {
+            PromptTokens = prompt,
+            Sampling = ToSampling(request.Sampling, prompt.Length, model.MaxContext),
+            CacheSalt = string.IsNullOrEmpty(request.CacheSalt) ? null : request.CacheSalt,
+        };
+        await using var session = generation.Start([new SequenceSpec(0, 0, engineRequest)], context.CancellationToken);
+        await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))
+        {
+            var o = c.Output;
+            var message = new GenerateResponse { Text = o.TextDelta };
+            if (o.TokenId >= 0)
+            {
+                message.TokenIds.Add(o.TokenId);
+                if (engineRequest.Sampling.Logprobs is not null)
+                {
+                    message.Logprobs.Add(o.Sample.Logprob);
+                    if (o.Sample.TopLogprobs is { } top)
+                        message.TopLogprobs.AddRange(top.Select(t => new V1.TokenLogprob { TokenId = t.TokenId, Logprob = t.Logprob }));
+                }
+            }
+            if (o.Finish is { } finish)
+            {
+                message.FinishReason = Engine.Generation.FinishReasonNames.ToWire(finish);
+                message.Usage = new Usage
+                {
+                    PromptTokens = o.Usage.PromptTokens,
+                    CompletionTokens = o.Usage.CompletionTokens,
+                    CachedPromptTokens = o.Usage.CachedPromptTokens,
+                    TotalTokens = o.Usage.TotalTokens,
+                };
+            }
+            await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CheckModel(request.Model);
+        var response = new TokenizeResponse { MaxModelLen = generation.Model.MaxContext };
+        response.TokenIds.AddRange(generation.Model.Tokenizer.Encode(request.Text, request.AddSpecialTokens));
+        return Task.FromResult(response);
+    }
+
+    public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
+    {
+        var m = generation.Model;
+        var response = new ListModelsResponse();
+        response.Models.Add(new ModelInfo { Id = m.Name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created });
+        return Task.FromResult(response);
+    }
+
+    private void CheckModel(string requested)
+    {
+        if (!generation.Model.Answers(requested)) throw ApiException.ModelNotFound(requested);
+    }
+
+    private static SamplingParams ToSampling(SamplingParameters? p, int promptTokens, int maxContext)
+    {
+        p ??= new SamplingParameters();
+        return new SamplingParams
+        {
+            Temperature = p.HasTemperature ? p.Temperature : 1f,
+            TopP = p.HasTopP ? p.TopP : 1f,
+            TopK = p.HasTopK ? p.TopK : 0,
+            MinP = p.HasMinP ? p.MinP : 0,
+            PresencePenalty = p.HasPresencePenalty ? p.PresencePenalty : 0,
+            FrequencyPenalty = p.HasFrequencyPenalty ? p.FrequencyPenalty : 0,
+            RepetitionPenalty = p.HasRepetitionPenalty ? p.RepetitionPenalty : 1f,
+            Seed = p.HasSeed ? p.Seed : null,
+            MaxTokens = p.HasMaxTokens ? p.MaxTokens : Math.Max(1, maxContext - promptTokens),
+            Stop = [.. p.Stop],
+            StopTokenIds = [.. p.StopTokenIds],
+            IgnoreEos = p.IgnoreEos,
+            Logprobs = p.HasLogprobs ? p.Logprobs : null,
+        };
+    }
+}

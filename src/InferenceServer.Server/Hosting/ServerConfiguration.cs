@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+
+namespace InferenceServer.Server.Hosting;
+
+/// <summary>
+/// Where settings come from, later ones winning: appsettings.json beside the program, an optional file given on the
+/// command line, environment variables prefixed INFERENCE_SERVER_ (e.g. INFERENCE_SERVER_Server__Port), then flags.
+/// </summary>
+public static class ServerConfiguration
+{
+    public const string EnvironmentPrefix = "INFERENCE_SERVER_";
+
+    /// <summary>Adds the sources to <paramref name="configuration"/> in precedence order.</summary>
+    public static void AddSources(IConfigurationBuilder configuration, string? settingsFile, IReadOnlyDictionary<string, string?> flags)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(flags);
+        configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
+        if (settingsFile is not null)
+        {
+            if (!File.Exists(settingsFile)) throw new FileNotFoundException($"settings file {settingsFile} not found", settingsFile);
+            configuration.AddJsonFile(Path.GetFullPath(settingsFile), optional: false, reloadOnChange: false);
+        }
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddInMemoryCollection(flags);
+    }
+
+    /// <summary>Binds and checks the "Server" section.</summary>
+    public static ServerOptions Bind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new ServerOptions();
+        configuration.GetSection(ServerOptions.Section).Bind(options);
+        Validate(options);
+        return options;
+    }
+
+    public static void Validate(ServerOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException(message);
+        }
+        Check(o.Port is >= 0 and <= 65535, $"port must be in [0, 65535], got {o.Port}");
+        Check(o.GrpcPort is >= -1 and <= 65535, $"grpc-port must be in [-1, 65535], got {o.GrpcPort}");
+        Check(o.GrpcPort <= 0 || o.GrpcPort != o.Port, "grpc-port must differ from port");
+        Check(o.MaxWaiting >= 0, $"max-waiting must be >= 0, got {o.MaxWaiting}");
+        Check(o.MaxRequestBodyBytes > 0, $"max-request-body must be > 0, got {o.MaxRequestBodyBytes}");
+        Check(o.MaxChoices >= 1, $"max choices must be >= 1, got {o.MaxChoices}");
+        Check(o.ShutdownGraceSeconds >= 0, $"shutdown grace must be >= 0, got {o.ShutdownGraceSeconds}");
+    }
+}

@@ -1,0 +1,123 @@
+using InferenceServer.Server.Admission;
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.Grpc;
+using InferenceServer.Server.Metrics;
+using InferenceServer.Server.OpenAi.Endpoints;
+using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace InferenceServer.Server.Hosting;
+
+/// <summary>
+/// Builds the server around a loaded model: Kestrel with an HTTP/1.1+2 port for the OpenAI API, health and
+/// metrics, and a cleartext HTTP/2 port for gRPC; error, auth and admission rules; graceful shutdown.
+/// </summary>
+public static class ServerHost
+{
+    /// <param name="options">Validated settings.</param>
+    /// <param name="model">The model to serve; the caller disposes it after the app has stopped.</param>
+    /// <param name="configuration">Extra configuration (logging levels and the like).</param>
+    public static WebApplication Build(ServerOptions options, ServedModel model, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(model);
+        ServerConfiguration.Validate(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
+
+        var listeners = new ListenerEndpoints();
+        ConfigureKestrel(builder.WebHost, options, listeners);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds));
+
+        var state = new ServerState();
+        var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
+        var metrics = new ServerMetrics(model.Name, () => model.Engine.Stats, () => admission.InFlight);
+        var services = builder.Services;
+        services.AddSingleton(options).AddSingleton(model).AddSingleton(state).AddSingleton(listeners)
+            .AddSingleton(admission).AddSingleton(metrics).AddSingleton(new ApiKeyCheck(options.ApiKeys))
+            .AddSingleton(new GenerationService(model, admission, metrics, state, options.RetryAfterSeconds));
+        services.AddGrpc(g =>
+        {
+            g.Interceptors.Add<GrpcErrorInterceptor>();
+            g.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks()
+            .AddCheck("model", () => state.IsStopping ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopping.Register(state.BeginStopping);
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseStatusCodePages(WriteStatusCodeErrorAsync);
+        app.UseMiddleware<ApiKeyMiddleware>();
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void ConfigureKestrel(IWebHostBuilder web, ServerOptions options, ListenerEndpoints listeners)
+    {
+        var address = ListenerEndpoints.Parse(options.Host);
+        web.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Listen(address, options.Port, l =>
+            {
+                l.Protocols = HttpProtocols.Http1AndHttp2;
+                UseTls(l, options);
+                listeners.Http = l;
+            });
+            if (options.GrpcPort < 0) return;
+            // Cleartext HTTP/2 only, so plain gRPC clients connect with prior knowledge (no TLS, no upgrade).
+            k.Listen(address, options.GrpcPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                UseTls(l, options);
+                listeners.Grpc = l;
+            });
+        });
+    }
+
+    private static void UseTls(ListenOptions listen, ServerOptions options)
+    {
+        if (options.TlsCertificatePath is { } path) listen.UseHttps(path, options.TlsCertificatePassword);
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/health", HealthEndpoints.Health);
+        app.MapGet("/ready", HealthEndpoints.ReadyAsync);
+        app.MapGet("/v1/models", ModelsEndpoint.Handle);
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync);
+        app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync);
+        app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        app.MapGrpcService<InferenceGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+    }
+
+    /// <summary>Unknown routes and wrong methods answer in OpenAI's error format too.</summary>
+    private static Task WriteStatusCodeErrorAsync(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        int code = context.Response.StatusCode;
+        string message = code switch
+        {
+            404 => $"Unknown route {context.Request.Method} {context.Request.Path}.",
+            405 => $"Method {context.Request.Method} is not allowed on {context.Request.Path}.",
+            _ => $"HTTP {code}.",
+        };
+        return ErrorResponses.WriteAsync(context, new ApiException(code, message, ErrorTypes.InvalidRequest));
+    }
+}

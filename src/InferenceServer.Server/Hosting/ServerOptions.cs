@@ -1,0 +1,59 @@
+namespace InferenceServer.Server.Hosting;
+
+/// <summary>Settings of one server process, bound from the "Server" configuration section (appsettings.json, environment, CLI flags).</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The configuration section these options are read from.</summary>
+    public const string Section = "Server";
+
+    /// <summary>Model manifest (.json), Hugging Face folder or .gguf file.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Name clients use in "model" (default: the manifest's name, else the folder or file name).</summary>
+    public string? ServedModelName { get; set; }
+
+    /// <summary>Address both listeners bind to.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP (OpenAI API, health, metrics) port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 8000;
+
+    /// <summary>Cleartext HTTP/2 gRPC port; 0 picks a free one, -1 disables gRPC.</summary>
+    public int GrpcPort { get; set; } = 8001;
+
+    /// <summary>PFX certificate for TLS on both ports (null: cleartext).</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>Accepted API keys; none means no authentication.</summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>Leave /health, /ready and /metrics open when API keys are set (probes and scrapers carry no key).</summary>
+    public bool OpenHealthAndMetrics { get; set; } = true;
+
+    /// <summary>Engine sequences queued beyond --max-num-seqs before new requests get 429.</summary>
+    public int MaxWaiting { get; set; } = 256;
+
+    /// <summary>Largest request body in bytes (413 beyond).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 << 20;
+
+    /// <summary>Most choices (n) one request may ask for.</summary>
+    public int MaxChoices { get; set; } = 16;
+
+    /// <summary>How long in-flight requests may run on after shutdown begins before they are cancelled.</summary>
+    public double ShutdownGraceSeconds { get; set; } = 10;
+
+    /// <summary>Seconds sent in Retry-After with 429.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    // Engine settings, with vLLM's flag names.
+    public int Threads { get; set; }
+    public string? DType { get; set; }
+    public int MaxNumSeqs { get; set; } = 64;
+    public int MaxNumBatchedTokens { get; set; } = 512;
+    public int? MaxModelLen { get; set; }
+    public long? KvCacheMemoryBytes { get; set; }
+    public int BlockSize { get; set; } = 16;
+    public bool EnablePrefixCaching { get; set; } = true;
+}

@@ -1,0 +1,47 @@
+using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.OpenAi.Contracts;
+using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace InferenceServer.Server.OpenAi.Endpoints;
+
+/// <summary>
+/// The SSE loop both OpenAI endpoints share: opening events, one chunk per useful output, the usage chunk when
+/// asked for, then <c>[DONE]</c>. An engine failure mid-stream becomes an error event (the status is already sent).
+/// </summary>
+public static class SseStreaming
+{
+    public static async Task RunAsync(
+        HttpContext context,
+        GenerationSession session,
+        bool includeUsage,
+        IEnumerable<object> opening,
+        Func<ChoiceOutput, object?> chunk,
+        Func<Usage, object> usageChunk)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(opening);
+        ArgumentNullException.ThrowIfNull(chunk);
+        ArgumentNullException.ThrowIfNull(usageChunk);
+        using var sse = SseWriter.Start(context.Response);
+        var finals = new List<ChoiceOutput>();
+        try
+        {
+            foreach (var o in opening) await sse.WriteAsync(o).ConfigureAwait(false);
+            await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (c.Output.IsFinal) finals.Add(c);
+                if (chunk(c) is { } payload) await sse.WriteAsync(payload).ConfigureAwait(false);
+            }
+            if (includeUsage) await sse.WriteAsync(usageChunk(Usage.Of(finals))).ConfigureAwait(false);
+        }
+        catch (EngineFailedException e)
+        {
+            await sse.WriteAsync(new ErrorBody(new ErrorDetail(e.Message, ErrorTypes.ServiceUnavailable, null, null))).ConfigureAwait(false);
+        }
+        await sse.WriteDoneAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceServer.Server.OpenAi.Errors;
+
+/// <summary>Turns every failure of an HTTP request into OpenAI's error JSON; a client that went away gets nothing.</summary>
+public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client disconnected; its engine requests were aborted through RequestAborted.
+        }
+#pragma warning disable CA1031 // A request must never take the server down: anything unexpected becomes a 500.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var api = ErrorMapping.ToApi(e);
+            if (api is null)
+            {
+                LogUnexpected(logger, e, context.Request.Path);
+                api = new ApiException(500, "Internal server error.", ErrorTypes.Internal);
+            }
+            await ErrorResponses.WriteAsync(context, api).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure serving {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception e, PathString path);
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using InferenceServer.Server.OpenAi.Contracts;
+using Microsoft.AspNetCore.Http;
+
+namespace InferenceServer.Server.OpenAi.Errors;
+
+/// <summary>Writes OpenAI error JSON with the right status (and Retry-After where it applies).</summary>
+public static class ErrorResponses
+{
+    public static async Task WriteAsync(HttpContext context, ApiException error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        var response = context.Response;
+        if (response.HasStarted) return;
+        response.Clear();
+        response.StatusCode = error.Status;
+        if (error.RetryAfterSeconds is int seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.ContentType = "application/json";
+        var body = new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, error.Code));
+        await JsonSerializer.SerializeAsync(response.Body, body, OpenAiJson.Options, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using InferenceServer.Server.OpenAi.Contracts;
+using InferenceServer.Server.OpenAi.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace InferenceServer.Server.OpenAi.Requests;
+
+/// <summary>Reads a JSON request body; malformed JSON and wrong field types become 400s naming the field.</summary>
+public static class RequestBodyReader
+{
+    /// <summary>Parses the body as a JSON object (the body size limit applies while reading).</summary>
+    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        JsonDocument doc;
+        try
+        {
+            doc = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            throw ApiException.BadRequest("The request body must be a JSON object.");
+        }
+        return doc;
+    }
+
+    /// <summary>Binds the body to <typeparamref name="T"/>; a field of the wrong type is a 400 naming it.</summary>
+    public static T Bind<T>(JsonElement body) where T : class
+    {
+        try
+        {
+            return body.Deserialize<T>(OpenAiJson.Options) ?? throw ApiException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            string? field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            string detail = e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type" : e.Message;
+            throw ApiException.BadRequest(field is null ? $"Invalid request body: {detail}" : $"Invalid value for '{field}': {detail}.", field);
+        }
+    }
+}

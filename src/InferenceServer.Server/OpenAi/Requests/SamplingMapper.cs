@@ -1,0 +1,46 @@
+using InferenceServer.Engine.Sampling;
+using InferenceServer.Server.OpenAi.Contracts;
+using InferenceServer.Server.OpenAi.Errors;
+
+namespace InferenceServer.Server.OpenAi.Requests;
+
+/// <summary>Turns a request's sampling fields into the engine's <see cref="SamplingParams"/>, with OpenAI's defaults.</summary>
+public static class SamplingMapper
+{
+    /// <summary>
+    /// max_tokens defaults to what the context leaves after the prompt (as vLLM does); the engine checks the
+    /// ranges and the context bound, and its messages name the field.
+    /// </summary>
+    public static SamplingParams ToSampling(SamplingRequest r, int promptTokens, int maxContext)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (r.Seed is < 0) throw ApiException.BadRequest($"seed must be >= 0, got {r.Seed}", "seed");
+        int? logprobs = r.RequestedLogprobs;
+        if (logprobs is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs / logprobs must be in [0, 20], got {logprobs}", r is ChatCompletionRequest ? "top_logprobs" : "logprobs");
+        return new SamplingParams
+        {
+            Temperature = r.Temperature ?? 1f,
+            TopP = r.TopP ?? 1f,
+            TopK = r.TopK ?? 0,
+            MinP = r.MinP ?? 0,
+            PresencePenalty = r.PresencePenalty ?? 0,
+            FrequencyPenalty = r.FrequencyPenalty ?? 0,
+            RepetitionPenalty = r.RepetitionPenalty ?? 1f,
+            Seed = r.Seed is long seed ? (ulong)seed : null,
+            MaxTokens = r.RequestedMaxTokens ?? Math.Max(1, maxContext - promptTokens),
+            Stop = r.Stop ?? [],
+            StopTokenIds = r.StopTokenIds ?? [],
+            IgnoreEos = r.IgnoreEos ?? false,
+            Logprobs = logprobs,
+        };
+    }
+
+    /// <summary>The number of choices, checked against the server's bound.</summary>
+    public static int Choices(SamplingRequest r, int maxChoices)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        int n = r.N ?? 1;
+        if (n < 1 || n > maxChoices) throw ApiException.BadRequest($"n must be in [1, {maxChoices}], got {n}", "n");
+        return n;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text;
+using InferenceServer.Engine;
+using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Sampling;
+
+namespace InferenceServer.Server.Tests;
+
+/// <summary>The single-sequence generator run in the test process: what the server's answers must equal.</summary>
+public static class Reference
+{
+    private static readonly Lazy<(OpenedModel Model, TextGenerator Generator)> Solo = new(() =>
+    {
+        var opened = ModelOpener.Open(TestServer.Manifest);
+        return (opened, new TextGenerator(opened.Model, opened.Tokenizer, new EngineOptions { Threads = 1 }));
+    });
+
+    private static readonly Lock Gate = new();
+
+    public static OpenedModel Model => Solo.Value.Model;
+
+    /// <summary>Text and finish reason of generating from <paramref name="prompt"/> with <paramref name="sampling"/>.</summary>
+    public static (string Text, string Finish, int Tokens) Generate(int[] prompt, SamplingParams sampling)
+    {
+        lock (Gate)
+        {
+            var text = new StringBuilder();
+            string finish = "";
+            int tokens = 0;
+            foreach (var e in Solo.Value.Generator.Generate(prompt, sampling))
+            {
+                text.Append(e.TextDelta);
+                tokens++;
+                if (e.Finish is { } f) finish = f.ToWire();
+            }
+            return (text.ToString(), finish, tokens);
+        }
+    }
+}
