@@ -32,6 +32,12 @@ public sealed record EngineOptions
     /// <summary>Share of available memory for the KV pool when no byte count is given.</summary>
     public double KvCacheMemoryFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// Storage of K and V (<c>--kv-cache-dtype</c>): f32 or bf16; null ("auto") keeps f32 for f32 weights and uses
+    /// bf16 otherwise (half the memory and half the bytes attention reads).
+    /// </summary>
+    public TensorDType? KvCacheDType { get; init; }
+
     /// <summary>Share full KV blocks between requests with the same prefix (<c>--enable-prefix-caching</c>).</summary>
     public bool EnablePrefixCaching { get; init; } = true;
 
@@ -56,6 +62,7 @@ public sealed record EngineOptions
         Check(MaxContext is null or >= 2, $"max-model-len must be >= 2, got {MaxContext}");
         Check(KvCacheMemoryBytes is null or > 0, $"kv-cache-memory must be > 0, got {KvCacheMemoryBytes}");
         Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
+        Check(KvCacheDType is null or TensorDType.F32 or TensorDType.BF16, $"kv-cache-dtype must be f32 or bf16, got {KvCacheDType}");
         Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
     }
 }

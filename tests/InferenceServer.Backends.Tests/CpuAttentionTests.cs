@@ -1,4 +1,5 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Backends.Tests;
 
@@ -27,6 +28,24 @@ public sealed class CpuAttentionTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Bf16_kv_cache_attends_over_the_rounded_keys_and_values(int qHeads, int kvHeads, int headDim, int blockSize)
+    {
+        RunAndCompare(qHeads, kvHeads, headDim, blockSize, [0, 11, 37], [7, 5, 1], slidingWindow: 0, seed: qHeads * 100 + headDim, TensorDType.BF16);
+    }
+
+    [Theory]
+    [InlineData(1.0f, (ushort)0x3F80)]
+    [InlineData(-2.5f, (ushort)0xC020)]
+    [InlineData(1.00390625f, (ushort)0x3F80)]   // exactly halfway between 0x3F80 and 0x3F81: ties to even
+    [InlineData(1.01171875f, (ushort)0x3F82)]   // halfway between 0x3F81 and 0x3F82: ties to even (up)
+    [InlineData(1.0039064f, (ushort)0x3F81)]    // one float ulp above halfway: rounds up
+    public void Bf16_rounds_to_nearest_even(float value, ushort bits)
+    {
+        Assert.Equal(bits, Cpu.Kernels.BF16Kv.FromFloat(value));
+    }
+
+    [Theory]
     [InlineData(4, 6)]
     [InlineData(32, 21)]   // window starts inside a block, on the 16-wide vector path
     public void Sliding_window_limits_how_far_back_tokens_look(int blockSize, int window)
@@ -34,11 +53,11 @@ public sealed class CpuAttentionTests : IDisposable
         RunAndCompare(4, 2, 64, blockSize, cached: [70, 0], fresh: [3, 40], slidingWindow: window, seed: 5);
     }
 
-    private void RunAndCompare(int qHeads, int kvHeads, int headDim, int blockSize, int[] cached, int[] fresh, int slidingWindow, int seed)
+    private void RunAndCompare(int qHeads, int kvHeads, int headDim, int blockSize, int[] cached, int[] fresh, int slidingWindow, int seed, TensorDType kvDType = TensorDType.F32)
     {
         var rng = new Random(seed);
         int seqs = cached.Length, maxBlocksPerSeq = cached.Zip(fresh, (c, f) => (c + f + blockSize - 1) / blockSize).Max() + 1;
-        var layout = new KvCacheLayout(NumLayers: 2, NumBlocks: seqs * maxBlocksPerSeq + 3, blockSize, kvHeads, headDim);
+        var layout = new KvCacheLayout(NumLayers: 2, NumBlocks: seqs * maxBlocksPerSeq + 3, blockSize, kvHeads, headDim, kvDType);
         using var cache = _backend.AllocateKvCache(layout);
         var batch = new AttentionBatch(seqs, maxBlocksPerSeq);
         batch.SequenceCount = seqs;
@@ -67,8 +86,9 @@ public sealed class CpuAttentionTests : IDisposable
             {
                 var k = RandomRow(rng, kvDim);
                 var v = RandomRow(rng, kvDim);
-                keys[s].Add(k);
-                values[s].Add(v);
+                // The reference attends over what the cache can hold: bf16 keeps the top 16 bits, rounded.
+                keys[s].Add(kvDType == TensorDType.BF16 ? RoundToBf16(k) : k);
+                values[s].Add(kvDType == TensorDType.BF16 ? RoundToBf16(v) : v);
                 int slot = table[p / blockSize] * blockSize + p % blockSize;
                 if (p < cached[s])
                 {
@@ -124,6 +144,18 @@ public sealed class CpuAttentionTests : IDisposable
             }
         }
     }
+
+    private static float[] RoundToBf16(float[] row) => row.Select(x =>
+    {
+        // Independent of the kernel's bit trick: the nearer of the two bf16 neighbours, ties to the even one.
+        uint bits = BitConverter.SingleToUInt32Bits(x);
+        float down = BitConverter.UInt32BitsToSingle(bits & 0xFFFF0000u);
+        float up = BitConverter.UInt32BitsToSingle((bits & 0xFFFF0000u) + 0x10000u);
+        double dd = Math.Abs((double)x - down), du = Math.Abs((double)up - x);
+        if (dd < du) return down;
+        if (du < dd) return up;
+        return ((bits >> 16) & 1) == 0 ? down : up;
+    }).ToArray();
 
     private void Write(IKvCache cache, float[] k, float[] v, int slot)
     {

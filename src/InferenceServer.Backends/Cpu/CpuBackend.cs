@@ -17,7 +17,8 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     private readonly List<nint> _allocations = [];
     private readonly List<CpuWeight> _weights = [];
     private readonly Scratch _scratch;
-    private readonly PagedAttentionWork _attention = new();
+    private readonly PagedAttentionWork<F32Kv> _attention = new();
+    private readonly PagedAttentionWork<BF16Kv> _attentionBF16 = new();
     private readonly GemvQ8_0Work _gemvQ8 = new();
     private readonly GemmQ8_0Work _gemmQ8Int;
     private int[] _tokenSequence = new int[64];
@@ -111,10 +112,15 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     public void WriteKv(IKvCache cache, int layer, DeviceBuffer k, DeviceBuffer v, ReadOnlySpan<int> slotMapping)
     {
         var c = (CpuKvCache)cache;
+        if (c.Layout.DType == TensorDType.BF16) WriteKv<BF16Kv>(c, layer, (float*)k.Pointer, (float*)v.Pointer, slotMapping);
+        else WriteKv<F32Kv>(c, layer, (float*)k.Pointer, (float*)v.Pointer, slotMapping);
+    }
+
+    private static void WriteKv<TKv>(CpuKvCache c, int layer, float* k, float* v, ReadOnlySpan<int> slotMapping) where TKv : struct, IKvElements
+    {
         var layout = c.Layout;
         int hd = layout.HeadDim, stride = layout.TokenStride;
-        long bytes = hd * sizeof(float);
-        float* kc = c.K(layer), vc = c.V(layer);
+        void* kc = c.K(layer), vc = c.V(layer);
         for (int t = 0; t < slotMapping.Length; t++)
         {
             int slot = slotMapping[t];
@@ -122,10 +128,12 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
             for (int h = 0; h < layout.NumKvHeads; h++)
             {
                 long src = (long)t * stride + h * hd;
-                Buffer.MemoryCopy((float*)v.Pointer + src, vc + layout.Offset(slot, h), bytes, bytes);
-                float* kDst = kc + layout.KeyOffset(slot, h);
-                float* kSrc = (float*)k.Pointer + src;
-                for (int d = 0; d < hd; d++) kDst[(long)d * layout.BlockSize] = kSrc[d];
+                long vDst = layout.Offset(slot, h), kDst = layout.KeyOffset(slot, h);
+                for (int d = 0; d < hd; d++)
+                {
+                    TKv.Store(vc, vDst + d, v[src + d]);
+                    TKv.Store(kc, kDst + (long)d * layout.BlockSize, k[src + d]);
+                }
             }
         }
     }
@@ -133,6 +141,13 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     public void Attention(DeviceBuffer q, IKvCache cache, int layer, AttentionBatch batch, int qHeads, float scale, int slidingWindow, DeviceBuffer output)
     {
         var c = (CpuKvCache)cache;
+        if (c.Layout.DType == TensorDType.BF16) Attention(_attentionBF16, q, c, layer, batch, qHeads, scale, slidingWindow, output);
+        else Attention(_attention, q, c, layer, batch, qHeads, scale, slidingWindow, output);
+    }
+
+    private void Attention<TKv>(PagedAttentionWork<TKv> work, DeviceBuffer q, CpuKvCache c, int layer, AttentionBatch batch, int qHeads, float scale, int slidingWindow, DeviceBuffer output)
+        where TKv : struct, IKvElements
+    {
         var layout = c.Layout;
         int tokens = batch.TokenCount;
         if (_tokenSequence.Length < tokens) _tokenSequence = new int[Math.Max(tokens, _tokenSequence.Length * 2)];
@@ -142,7 +157,6 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
             for (int t = batch.QueryStart[s]; t < batch.QueryStart[s + 1]; t++) _tokenSequence[t] = s;
             maxContext = Math.Max(maxContext, batch.ContextLength[s]);
         }
-        var work = _attention;
         work.Q = (float*)q.Pointer;
         work.KCache = c.K(layer);
         work.VCache = c.V(layer);

@@ -1,5 +1,6 @@
 using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Model;
 using InferenceServer.Engine.Sampling;
@@ -52,23 +53,15 @@ public sealed class EngineCore : IDisposable
         if (options.MaxContext is int cap && cap < cfg.MaxPositionEmbeddings) cfg = cfg with { MaxPositionEmbeddings = cap };
         Config = cfg;
         int context = cfg.MaxPositionEmbeddings;
-        int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context);
         int blocksPerSequence = (context + options.BlockSize - 1) / options.BlockSize;
-
-        Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
-        IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
-        _scheduler = new Scheduler(Blocks, new SchedulerOptions
-        {
-            MaxNumBatchedTokens = options.MaxNumBatchedTokens,
-            MaxNumSeqs = options.MaxNumSeqs,
-            LongPrefillChunk = options.LongPrefillChunk,
-        }, policy);
-
         _backend = new CpuBackend(options.Threads);
         try
         {
             Weights = ModelWeights.Load(model, _backend, options.WeightDType);
-            _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim));
+            KvDType = KvCacheSizing.ResolveDType(options, Weights);
+            int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context, KvDType);
+            Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
+            _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim, KvDType));
             _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs);
         }
         catch
@@ -77,6 +70,13 @@ public sealed class EngineCore : IDisposable
             _backend.Dispose();
             throw;
         }
+        IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
+        _scheduler = new Scheduler(Blocks, new SchedulerOptions
+        {
+            MaxNumBatchedTokens = options.MaxNumBatchedTokens,
+            MaxNumSeqs = options.MaxNumSeqs,
+            LongPrefillChunk = options.LongPrefillChunk,
+        }, policy);
         _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
         _sampler = new Sampler(cfg.VocabSize);
         _logits = new float[(long)options.MaxNumSeqs * cfg.VocabSize];
@@ -89,6 +89,9 @@ public sealed class EngineCore : IDisposable
     public ITextTokenizer Tokenizer { get; }
     public EngineOptions Options { get; }
     public ModelWeights Weights { get; }
+
+    /// <summary>Storage type of the KV pool (f32 or bf16).</summary>
+    public TensorDType KvDType { get; }
 
     /// <summary>The block manager (read it only from the engine thread).</summary>
     public KvCacheManager Blocks { get; }

@@ -1,3 +1,5 @@
+using InferenceServer.Core.Tensors;
+using InferenceServer.Engine.Model;
 using InferenceServer.Models.Config;
 
 namespace InferenceServer.Engine.Batching;
@@ -5,17 +7,27 @@ namespace InferenceServer.Engine.Batching;
 /// <summary>How many KV blocks the memory budget buys, checked against the longest context one request may need.</summary>
 public static class KvCacheSizing
 {
-    /// <summary>Bytes of K and V of one block over all layers (fp32 storage on the CPU).</summary>
-    public static long BytesPerBlock(ModelConfig config, int blockSize) =>
-        (long)config.NumLayers * 2 * blockSize * config.NumKvHeads * config.HeadDim * sizeof(float);
+    /// <summary>Bytes of K and V of one block over all layers.</summary>
+    public static long BytesPerBlock(ModelConfig config, int blockSize, TensorDType kvDType = TensorDType.F32) =>
+        (long)config.NumLayers * 2 * blockSize * config.NumKvHeads * config.HeadDim * (kvDType == TensorDType.BF16 ? 2 : 4);
+
+    /// <summary>The KV storage type: the option if set, else f32 for f32 weights and bf16 for any other.</summary>
+    public static TensorDType ResolveDType(EngineOptions options, ModelWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (options.KvCacheDType is { } chosen) return chosen;
+        return weights.LmHead.DType == TensorDType.F32 && weights.Layers[0].QProj.DType == TensorDType.F32 ? TensorDType.F32 : TensorDType.BF16;
+    }
 
     /// <summary>
     /// Blocks for <see cref="EngineOptions.KvCacheMemoryBytes"/>, or else for the memory fraction of what the
     /// process may use, capped at what <see cref="EngineOptions.MaxNumSeqs"/> full contexts need.
     /// </summary>
-    public static int NumBlocks(ModelConfig config, EngineOptions options, int context)
+    public static int NumBlocks(ModelConfig config, EngineOptions options, int context, TensorDType kvDType = TensorDType.F32)
     {
-        long perBlock = BytesPerBlock(config, options.BlockSize);
+        ArgumentNullException.ThrowIfNull(options);
+        long perBlock = BytesPerBlock(config, options.BlockSize, kvDType);
         int blocksPerContext = (context + options.BlockSize - 1) / options.BlockSize;
         long blocks;
         if (options.KvCacheMemoryBytes is long bytes)

@@ -33,7 +33,8 @@ public sealed class TextGenerator : IDisposable
         int blocks = (cfg.MaxPositionEmbeddings + _blockSize - 1) / _blockSize;
         _backend = new CpuBackend(options.Threads);
         Weights = ModelWeights.Load(model, _backend, options.WeightDType);
-        _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim));
+        _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim,
+            Batching.KvCacheSizing.ResolveDType(options, Weights)));
         int maxTokens = Math.Min(options.MaxNumBatchedTokens, cfg.MaxPositionEmbeddings);
         _runner = new ModelRunner(_backend, cfg, Weights, _cache, maxTokens, maxLogits: 1);
         _batch = new ForwardBatch(maxTokens, 1, blocks);

@@ -1,3 +1,4 @@
+using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
@@ -151,6 +152,26 @@ public sealed class EngineCoreTests : IDisposable
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Contains("top_p", Assert.Throws<InvalidRequestException>(() => engine.Validate(new EngineRequest { PromptTokens = [1], Sampling = Greedy with { TopP = 0 } })).Message, StringComparison.Ordinal);
         Assert.False(engine.HasUnfinished);
+    }
+
+    [Fact]
+    public void A_bf16_kv_cache_batches_exactly_like_a_solo_bf16_run_and_auto_picks_it_for_quantized_weights()
+    {
+        var bf16 = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, KvCacheDType = TensorDType.BF16 };
+        using var solo = new TextGenerator(_opened.Model, _opened.Tokenizer, bf16);
+        using var engine = NewEngine(bf16);
+        Assert.Equal(TensorDType.BF16, engine.KvDType);
+        string[] texts = ["Once upon a time", "The little dog", "Tom had a red ball"];
+        for (int i = 0; i < texts.Length; i++) engine.Add(i, new EngineRequest { PromptTokens = Prompt(texts[i]), Sampling = Greedy });
+        var outputs = RunToEnd(engine);
+        for (int i = 0; i < texts.Length; i++)
+            Assert.Equal(solo.Generate(Prompt(texts[i]), Greedy).Select(e => e.TokenId), outputs[i].Select(o => o.TokenId));
+
+        using var f32 = NewEngine();
+        Assert.Equal(TensorDType.F32, f32.KvDType);
+        using var q8 = ModelOpener.Open(SharedModels.TinyStoriesQ8Gguf);
+        using var quantized = new EngineCore(q8.Model, q8.Tokenizer, new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
+        Assert.Equal(TensorDType.BF16, quantized.KvDType);
     }
 
     [Fact]

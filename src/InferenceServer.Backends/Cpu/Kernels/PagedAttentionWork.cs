@@ -6,12 +6,13 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// <summary>
 /// Causal attention over the paged KV cache for a varlen batch (prefill chunks and decode tokens alike).
 /// One item is (token, kv head): each cached K and V row is read once and used by every query head of its group.
+/// Generic over the KV storage type (<typeparamref name="TKv"/>).
 /// </summary>
-public sealed unsafe class PagedAttentionWork : ParallelWork
+public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : struct, IKvElements
 {
     public float* Q;
-    public float* KCache;
-    public float* VCache;
+    public void* KCache;
+    public void* VCache;
     public float* Output;
     public AttentionBatch Batch = null!;
     public int[] TokenSequence = [];
@@ -45,7 +46,7 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
             for (int p = first, j = 0; p <= pos;)
             {
                 int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-                float* kt = HeadRun(KCache, table[p / BlockSize], kvHead);
+                long kt = HeadRun(table[p / BlockSize], kvHead);
                 for (int g = 0; g < group; g++) BlockScores(q0 + g * HeadDim, kt, offset, n, scores + g * len + j);
                 p += n;
                 j += n;
@@ -75,14 +76,14 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
             for (int p = first, j = 0; p <= pos;)
             {
                 int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-                float* v = HeadRun(VCache, table[p / BlockSize], kvHead) + offset * hd + d;
+                long v = HeadRun(table[p / BlockSize], kvHead) + offset * hd + d;
                 int i = 0;
                 for (; i + 2 <= n; i += 2, v += 2 * hd)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), Vector512.Load(v), a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i + 1]), Vector512.Load(v + hd), a1);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TKv.Load16(VCache, v), a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i + 1]), TKv.Load16(VCache, v + hd), a1);
                 }
-                if (i < n) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), Vector512.Load(v), a0);
+                if (i < n) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TKv.Load16(VCache, v), a0);
                 p += n;
                 j += n;
             }
@@ -92,7 +93,7 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
         {
             float acc = 0;
             for (int p = first, j = 0; p <= pos; p++, j++)
-                acc += probs[j] * HeadRun(VCache, table[p / BlockSize], kvHead)[(p % BlockSize) * hd + d];
+                acc += probs[j] * TKv.Load1(VCache, HeadRun(table[p / BlockSize], kvHead) + (p % BlockSize) * hd + d);
             output[d] = acc;
         }
     }
@@ -104,28 +105,28 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
         for (int p = first, j = 0; p <= pos;)
         {
             int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            float* v = HeadRun(VCache, table[p / BlockSize], kvHead) + offset * 64;
+            long v = HeadRun(table[p / BlockSize], kvHead) + offset * 64;
             int i = 0;
             for (; i + 2 <= n; i += 2, v += 128)
             {
                 var pa = Vector512.Create(probs[j + i]);
                 var pb = Vector512.Create(probs[j + i + 1]);
-                a0 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 48), a3);
-                b0 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 64), b0);
-                b1 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 80), b1);
-                b2 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 96), b2);
-                b3 = Vector512.FusedMultiplyAdd(pb, Vector512.Load(v + 112), b3);
+                a0 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 48), a3);
+                b0 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 64), b0);
+                b1 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 80), b1);
+                b2 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 96), b2);
+                b3 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 112), b3);
             }
             if (i < n)
             {
                 var pa = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, Vector512.Load(v + 48), a3);
+                a0 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 48), a3);
             }
             p += n;
             j += n;
@@ -143,18 +144,18 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
         for (int p = first, j = 0; p <= pos;)
         {
             int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            float* v = HeadRun(VCache, table[p / BlockSize], kvHead) + offset * 128;
+            long v = HeadRun(table[p / BlockSize], kvHead) + offset * 128;
             for (int i = 0; i < n; i++, v += 128)
             {
                 var pr = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 48), a3);
-                a4 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 64), a4);
-                a5 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 80), a5);
-                a6 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 96), a6);
-                a7 = Vector512.FusedMultiplyAdd(pr, Vector512.Load(v + 112), a7);
+                a0 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 48), a3);
+                a4 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 64), a4);
+                a5 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 80), a5);
+                a6 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 96), a6);
+                a7 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 112), a7);
             }
             p += n;
             j += n;
@@ -164,39 +165,39 @@ public sealed unsafe class PagedAttentionWork : ParallelWork
     }
 
     /// <summary>scores[i] = Scale · q·k(offset + i) for n positions of one block of transposed keys.</summary>
-    private void BlockScores(float* q, float* kt, int offset, int n, float* scores)
+    private void BlockScores(float* q, long kt, int offset, int n, float* scores)
     {
         int bs = BlockSize, hd = HeadDim;
         int i = 0;
         for (; i + 16 <= n; i += 16)
         {
-            float* col = kt + offset + i;
+            long col = kt + offset + i;
             // Eight independent chains: enough FMAs in flight to cover their latency.
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             int d = 0;
             for (; d + 8 <= hd; d += 8, col += 8 * bs)
             {
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(col), a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), Vector512.Load(col + bs), a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), Vector512.Load(col + 2 * bs), a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), Vector512.Load(col + 3 * bs), a3);
-                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), Vector512.Load(col + 4 * bs), a4);
-                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), Vector512.Load(col + 5 * bs), a5);
-                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), Vector512.Load(col + 6 * bs), a6);
-                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), Vector512.Load(col + 7 * bs), a7);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(KCache, col), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), TKv.Load16(KCache, col + bs), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), TKv.Load16(KCache, col + 2 * bs), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), TKv.Load16(KCache, col + 3 * bs), a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), TKv.Load16(KCache, col + 4 * bs), a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), TKv.Load16(KCache, col + 5 * bs), a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), TKv.Load16(KCache, col + 6 * bs), a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), TKv.Load16(KCache, col + 7 * bs), a7);
             }
-            for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(col), a0);
+            for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(KCache, col), a0);
             ((((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) * Scale).Store(scores + i);
         }
         for (; i < n; i++)
         {
             float sum = 0;
-            float* col = kt + offset + i;
-            for (int d = 0; d < hd; d++) sum += q[d] * col[(long)d * bs];
+            long col = kt + offset + i;
+            for (int d = 0; d < hd; d++) sum += q[d] * TKv.Load1(KCache, col + (long)d * bs);
             scores[i] = sum * Scale;
         }
     }
 
-    /// <summary>Start of one head's run of keys (or values) in a block.</summary>
-    private float* HeadRun(float* cache, int block, int kvHead) => cache + ((long)block * KvHeads + kvHead) * BlockSize * HeadDim;
+    /// <summary>Element index of the start of one head's run of keys (or values) in a block.</summary>
+    private long HeadRun(int block, int kvHead) => ((long)block * KvHeads + kvHead) * BlockSize * HeadDim;
 }

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace InferenceServer.Backends.Cpu.Kernels;
+
+/// <summary>How KV-cache elements are stored: attention and KV write are generic over it, so each storage type gets its own compiled kernel.</summary>
+public unsafe interface IKvElements
+{
+    /// <summary>16 consecutive elements starting at <paramref name="index"/>, as floats.</summary>
+    static abstract Vector512<float> Load16(void* data, long index);
+
+    /// <summary>One element as a float.</summary>
+    static abstract float Load1(void* data, long index);
+
+    /// <summary>Stores one float, converted to the storage type.</summary>
+    static abstract void Store(void* data, long index, float value);
+}
+
+/// <summary>fp32 KV elements.</summary>
+public readonly unsafe struct F32Kv : IKvElements
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load16(void* data, long index) => Vector512.Load((float*)data + index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load1(void* data, long index) => ((float*)data)[index];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(void* data, long index, float value) => ((float*)data)[index] = value;
+}
+
+/// <summary>
+/// bf16 KV elements: half the bytes of fp32, which is what batched decode attention is bound by, and widening to
+/// fp32 is a shift (no conversion instructions needed, unlike fp16). Rounded to nearest even when written.
+/// </summary>
+public readonly unsafe struct BF16Kv : IKvElements
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load16(void* data, long index)
+    {
+        var bits = Vector256.Load((ushort*)data + index);
+        return Vector512.ShiftLeft(Vector512.WidenLower(bits.ToVector512Unsafe()), 16).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load1(void* data, long index) => BitConverter.Int32BitsToSingle(((ushort*)data)[index] << 16);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(void* data, long index, float value) => ((ushort*)data)[index] = FromFloat(value);
+
+    /// <summary>fp32 to bf16 bits, rounded to nearest even; NaN stays NaN.</summary>
+    public static ushort FromFloat(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
+        bits += 0x7FFFu + ((bits >> 16) & 1);
+        return (ushort)(bits >> 16);
+    }
+}
