@@ -14,4 +14,7 @@ public sealed record EngineRequest
 
     /// <summary>Lower runs first under the priority policy.</summary>
     public int Priority { get; init; }
+
+    /// <summary>When set, the request is aborted (finish reason abort) if it has not finished by then.</summary>
+    public DateTimeOffset? Deadline { get; init; }
 }

@@ -49,16 +49,17 @@ public sealed class LlmEngine : IDisposable
         if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
         _core.Validate(request);
         long id = Interlocked.Increment(ref _nextId);
-        var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity)
+        // One slot more than the pause threshold, so a final output (abort included) always fits.
+        var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity + 1)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         Interlocked.Increment(ref _inFlight);
-        _commands.Enqueue(new Command(CommandKind.Add, id, request, channel.Writer));
+        _commands.Enqueue(new Command(CommandKind.Add, id, request, channel));
         _wake.Release();
-        return new RequestStream(this, id, channel.Reader, cancellation);
+        return new RequestStream(this, id, channel.Reader, cancellation, request.Deadline);
     }
 
     /// <summary>Submits and reads all outputs; cancelling <paramref name="cancellation"/> aborts the request.</summary>
@@ -119,11 +120,11 @@ public sealed class LlmEngine : IDisposable
                 try
                 {
                     _core.Add(command.Id, command.Request!);
-                    _streams.Add(command.Id, new Stream(command.Writer!));
+                    _streams.Add(command.Id, new Stream(command.Channel!));
                 }
                 catch (Exception e) when (e is InvalidRequestException or ArgumentException)
                 {
-                    command.Writer!.TryComplete(new InvalidRequestException(e.Message, e));
+                    command.Channel!.Writer.TryComplete(new InvalidRequestException(e.Message, e));
                     Interlocked.Decrement(ref _inFlight);
                 }
             }
@@ -154,13 +155,13 @@ public sealed class LlmEngine : IDisposable
         if (!_streams.TryGetValue(output.RequestId, out var stream)) return;
         if (output.Finish == Generation.FinishReason.Abort)
         {
-            // The reader may be gone for good: drop what it has not taken rather than wait for room.
+            // Outputs held back are dropped (the reader may be gone for good); the reserved slot takes the abort.
             stream.Held.Clear();
             stream.Writer.TryWrite(output);
             Complete(output.RequestId, stream);
             return;
         }
-        if (stream.Held.Count > 0 || !stream.Writer.TryWrite(output))
+        if (stream.Held.Count > 0 || (!output.IsFinal && stream.IsFull(_core.Options.OutputBufferCapacity)) || !stream.Writer.TryWrite(output))
         {
             stream.Held.Enqueue(output);
             if (output.IsFinal) stream.Finished = true;
@@ -177,7 +178,7 @@ public sealed class LlmEngine : IDisposable
         while (stream.Held.Count > 0)
         {
             var output = stream.Held.Peek();
-            if (!stream.Writer.TryWrite(output))
+            if ((!output.IsFinal && stream.IsFull(_core.Options.OutputBufferCapacity)) || !stream.Writer.TryWrite(output))
             {
                 WakeWhenWritable(id, stream);
                 return false;
@@ -197,7 +198,7 @@ public sealed class LlmEngine : IDisposable
         if (stream.Waiting) return;
         stream.Waiting = true;
         // Rare path (a slow reader), so the continuation's allocation is fine.
-        _ = stream.Writer.WaitToWriteAsync().AsTask().ContinueWith(_ =>
+        _ = stream.ReaderMadeRoomAsync(_core.Options.OutputBufferCapacity).ContinueWith(_ =>
         {
             stream.Waiting = false;
             _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
@@ -208,6 +209,7 @@ public sealed class LlmEngine : IDisposable
     private void Complete(long id, Stream stream)
     {
         stream.Writer.TryComplete();
+        stream.Closed = true;
         _streams.Remove(id);
         Interlocked.Decrement(ref _inFlight);
     }
@@ -215,9 +217,13 @@ public sealed class LlmEngine : IDisposable
     private void FailAll(Exception error)
     {
         _failure = error;
-        foreach (var stream in _streams.Values) stream.Writer.TryComplete(error);
+        foreach (var stream in _streams.Values)
+        {
+            stream.Writer.TryComplete(error);
+            stream.Closed = true;
+        }
         _streams.Clear();
-        while (_commands.TryDequeue(out var command)) command.Writer?.TryComplete(error);
+        while (_commands.TryDequeue(out var command)) command.Channel?.Writer.TryComplete(error);
         Volatile.Write(ref _inFlight, 0);
     }
 
@@ -241,13 +247,24 @@ public sealed class LlmEngine : IDisposable
         Resume,
     }
 
-    private readonly record struct Command(CommandKind Kind, long Id, EngineRequest? Request, ChannelWriter<RequestOutput>? Writer);
+    private readonly record struct Command(CommandKind Kind, long Id, EngineRequest? Request, Channel<RequestOutput>? Channel);
 
-    private sealed class Stream(ChannelWriter<RequestOutput> writer)
+    private sealed class Stream(Channel<RequestOutput> channel)
     {
-        public ChannelWriter<RequestOutput> Writer { get; } = writer;
+        public ChannelWriter<RequestOutput> Writer => channel.Writer;
         public Queue<RequestOutput> Held { get; } = new();
         public bool Finished { get; set; }
         public volatile bool Waiting;
+        public volatile bool Closed;
+
+        /// <summary>Whether the reader is <paramref name="threshold"/> outputs behind (the last slot is kept for a final output).</summary>
+        public bool IsFull(int threshold) => channel.Reader.Count >= threshold;
+
+        /// <summary>Completes once the reader has taken enough that normal outputs may be written again.</summary>
+        public async Task ReaderMadeRoomAsync(int threshold)
+        {
+            // Polling is the rare path (a slow reader); channels signal only when the last slot frees.
+            while (IsFull(threshold) && !Closed) await Task.Delay(2).ConfigureAwait(false);
+        }
     }
 }

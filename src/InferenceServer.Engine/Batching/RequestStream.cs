@@ -11,13 +11,20 @@ public sealed class RequestStream : IAsyncDisposable
     private readonly LlmEngine _engine;
     private readonly ChannelReader<RequestOutput> _reader;
     private readonly CancellationTokenRegistration _registration;
+    private readonly CancellationTokenSource? _deadline;
 
-    internal RequestStream(LlmEngine engine, long id, ChannelReader<RequestOutput> reader, CancellationToken cancellation)
+    internal RequestStream(LlmEngine engine, long id, ChannelReader<RequestOutput> reader, CancellationToken cancellation, DateTimeOffset? deadline)
     {
         _engine = engine;
         Id = id;
         _reader = reader;
-        // The client going away (HTTP abort, gRPC deadline) cancels the request at the next step.
+        if (deadline is { } at)
+        {
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            _deadline.CancelAfter(at - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            cancellation = _deadline.Token;
+        }
+        // The client going away (HTTP abort, gRPC deadline) or the deadline passing cancels the request at the next step.
         _registration = cancellation.Register(static s => ((RequestStream)s!).Abort(), this);
     }
 
@@ -36,6 +43,7 @@ public sealed class RequestStream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _registration.DisposeAsync().ConfigureAwait(false);
+        _deadline?.Dispose();
         if (!_reader.Completion.IsCompleted) _engine.Abort(Id);
     }
 }

@@ -63,6 +63,22 @@ public sealed class LlmEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_past_its_deadline_is_aborted_and_frees_its_blocks()
+    {
+        // A reader that does not read keeps the request paused (one output buffered), so it cannot finish
+        // before its deadline however fast the machine is.
+        using var engine = NewEngine(outputBuffer: 1);
+        var request = Request("Once upon a time", maxTokens: 480) with { Deadline = DateTimeOffset.UtcNow.AddMilliseconds(200) };
+        var stream = engine.Submit(request);
+        await Task.Delay(400);
+        var outputs = new List<RequestOutput>();
+        await foreach (var o in stream.ReadAllAsync()) outputs.Add(o);
+        Assert.Equal(FinishReason.Abort, outputs[^1].Finish);
+        Assert.True(outputs.Count < 480, "the deadline did not stop the request");
+        await WaitUntil(() => engine.Stats.FreeBlocks == engine.Stats.TotalBlocks && engine.InFlight == 0);
+    }
+
+    [Fact]
     public async Task A_slow_reader_pauses_only_its_own_request()
     {
         using var engine = NewEngine(outputBuffer: 2);
