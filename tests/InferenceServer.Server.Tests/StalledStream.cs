@@ -13,11 +13,22 @@ public sealed class StalledStream : IAsyncDisposable
 {
     private readonly HttpClient _client;
     private readonly HttpResponseMessage _response;
+    private readonly StreamReader _reader;
 
-    private StalledStream(HttpClient client, HttpResponseMessage response)
+    private StalledStream(HttpClient client, HttpResponseMessage response, StreamReader reader)
     {
         _client = client;
         _response = response;
+        _reader = reader;
+    }
+
+    /// <summary>Resumes reading: the data of every remaining event, up to and including [DONE].</summary>
+    public async Task<List<string>> ReadToEndAsync()
+    {
+        var events = new List<string>();
+        while (await _reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) events.Add(line["data: ".Length..]);
+        return events;
     }
 
     public static async Task<StalledStream> OpenAsync(Uri baseAddress, string? apiKey = null)
@@ -46,7 +57,7 @@ public sealed class StalledStream : IAsyncDisposable
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
-        return new StalledStream(client, response);
+        return new StalledStream(client, response, reader);
     }
 
     public ValueTask DisposeAsync()
