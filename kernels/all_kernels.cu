@@ -1,0 +1,8 @@
+// The fatbin's single translation unit: nvcc -fatbin takes one input, and a module is one cubin per arch.
+// Every kernel file is listed here; the emulation library compiles them one by one instead.
+#include "embedding.cu"
+#include "kv_write.cu"
+#include "paged_attention_decode.cu"
+#include "rms_norm.cu"
+#include "rope.cu"
+#include "silu_mul.cu"
