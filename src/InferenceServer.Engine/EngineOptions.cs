@@ -41,6 +41,15 @@ public sealed record EngineOptions
     /// <summary>Share full KV blocks between requests with the same prefix (<c>--enable-prefix-caching</c>).</summary>
     public bool EnablePrefixCaching { get; init; } = true;
 
+    /// <summary>Serve LoRA adapters chosen per request (<c>--enable-lora</c>).</summary>
+    public bool EnableLora { get; init; }
+
+    /// <summary>Adapters that can run in one step (device slots, <c>--max-loras</c>).</summary>
+    public int MaxLoras { get; init; } = 4;
+
+    /// <summary>Largest adapter rank accepted (<c>--max-lora-rank</c>, at most 64).</summary>
+    public int MaxLoraRank { get; init; } = 16;
+
     /// <summary>Scheduling order and preemption victim choice.</summary>
     public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
 
@@ -63,6 +72,8 @@ public sealed record EngineOptions
         Check(KvCacheMemoryBytes is null or > 0, $"kv-cache-memory must be > 0, got {KvCacheMemoryBytes}");
         Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
         Check(KvCacheDType is null or TensorDType.F32 or TensorDType.BF16, $"kv-cache-dtype must be f32 or bf16, got {KvCacheDType}");
+        Check(MaxLoras >= 1, $"max-loras must be >= 1, got {MaxLoras}");
+        Check(MaxLoraRank is >= 1 and <= 64, $"max-lora-rank must be in [1, 64], got {MaxLoraRank}");
         Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
     }
 }

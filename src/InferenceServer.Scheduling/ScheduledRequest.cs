@@ -58,6 +58,9 @@ public sealed class ScheduledRequest
     /// </summary>
     public bool IsPaused { get; set; }
 
+    /// <summary>Whether the admission gate holds a reservation for the request.</summary>
+    internal bool GateHeld { get; set; }
+
     /// <summary>Times the request lost its blocks to preemption.</summary>
     public int NumPreemptions { get; internal set; }
 

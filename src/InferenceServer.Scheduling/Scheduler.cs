@@ -17,6 +17,7 @@ public sealed class Scheduler
     private readonly KvCacheManager _kv;
     private readonly SchedulerOptions _options;
     private readonly IPreemptionPolicy _policy;
+    private readonly IAdmissionGate? _gate;
     private readonly List<ScheduledRequest> _waiting = [];
     private readonly List<ScheduledRequest> _running;
     private readonly List<long> _finishedSinceStep;
@@ -25,7 +26,7 @@ public sealed class Scheduler
     private readonly SchedulerOutput _output;
     private long _arrivals;
 
-    public Scheduler(KvCacheManager kv, SchedulerOptions options, IPreemptionPolicy? policy = null)
+    public Scheduler(KvCacheManager kv, SchedulerOptions options, IPreemptionPolicy? policy = null, IAdmissionGate? gate = null)
     {
         ArgumentNullException.ThrowIfNull(kv);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +34,7 @@ public sealed class Scheduler
         _kv = kv;
         _options = options;
         _policy = policy ?? new FcfsPolicy();
+        _gate = gate;
         _running = new List<ScheduledRequest>(options.MaxNumSeqs);
         _finishedSinceStep = new List<long>(options.MaxNumSeqs);
         _output = new SchedulerOutput(kv, options.MaxNumSeqs);
@@ -69,6 +71,7 @@ public sealed class Scheduler
         if (!_byId.TryGetValue(id, out var request) || request.IsCancelled || request.Status == RequestStatus.Finished) return false;
         request.IsCancelled = true;
         if (_kv.Contains(request.Sequence)) _kv.Free(request.Sequence);
+        ReleaseGate(request);
         return true;
     }
 
@@ -153,13 +156,24 @@ public sealed class Scheduler
 
     private void ScheduleWaiting(ref int budget, int chunk)
     {
-        while (_waiting.Count > 0 && budget > 0 && _running.Count < _options.MaxNumSeqs)
+        for (int i = 0; i < _waiting.Count && budget > 0 && _running.Count < _options.MaxNumSeqs;)
         {
-            var request = _waiting[0];
+            var request = _waiting[i];
+            // A request whose other resources are busy (its adapter has no slot) steps aside for the ones behind it.
+            if (_gate != null && !_gate.TryAdmit(request))
+            {
+                i++;
+                continue;
+            }
+            request.GateHeld = _gate != null;
             int maxNew = Math.Min(budget, chunk);
             // Head-of-line: a request that does not fit waits for blocks rather than being overtaken.
-            if (!_kv.TryAllocate(request.Sequence, request.AllTokens, request.Namespace, out int cached, maxNew)) break;
-            _waiting.RemoveAt(0);
+            if (!_kv.TryAllocate(request.Sequence, request.AllTokens, request.Namespace, out int cached, maxNew))
+            {
+                ReleaseGate(request);
+                break;
+            }
+            _waiting.RemoveAt(i);
             // Cached prefix blocks hold KV that is exactly this prefix's: they count as computed.
             request.NumComputedTokens = cached;
             request.Status = RequestStatus.Running;
@@ -168,6 +182,13 @@ public sealed class Scheduler
             AddItem(request, newTokens);
             budget -= newTokens;
         }
+    }
+
+    private void ReleaseGate(ScheduledRequest request)
+    {
+        if (!request.GateHeld) return;
+        request.GateHeld = false;
+        _gate!.Release(request);
     }
 
     private void AddItem(ScheduledRequest request, int newTokens)
@@ -182,6 +203,7 @@ public sealed class Scheduler
     {
         _running.RemoveAt(_running.Count - 1);
         _kv.Free(victim.Sequence);
+        ReleaseGate(victim);
         // Recompute, do not swap: whatever of its prefix is still cached is found again at re-admission.
         victim.NumComputedTokens = 0;
         victim.NumPreemptions++;
@@ -193,6 +215,7 @@ public sealed class Scheduler
     private void Retire(ScheduledRequest request)
     {
         if (_kv.Contains(request.Sequence)) _kv.Free(request.Sequence);
+        ReleaseGate(request);
         request.Status = RequestStatus.Finished;
         _byId.Remove(request.Id);
         _finishedSinceStep.Add(request.Id);

@@ -11,12 +11,14 @@ namespace InferenceServer.Engine.Batching;
 public static class BatchBuilder
 {
     /// <summary>Fills <paramref name="batch"/>; logit rows follow the order of the items that produce a token.</summary>
-    public static void Build(SchedulerOutput step, ForwardBatch batch, int blockSize)
+    public static void Build(SchedulerOutput step, ForwardBatch batch, int blockSize, Adapters.LoraSlotManager? adapters = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(batch);
         var items = step.Items;
         var attention = batch.Attention;
+        var lora = batch.Lora;
+        lora.Any = false;
         int row = 0, logits = 0;
         for (int i = 0; i < items.Count; i++)
         {
@@ -25,8 +27,11 @@ public static class BatchBuilder
             var blocks = step.BlockTable(i);
             int end = item.StartPosition + item.NumNewTokens;
             attention.QueryStart[i] = row;
+            int slot = adapters?.SlotOf(item.Request.Namespace.AdapterId) ?? -1;
+            lora.Any |= slot >= 0;
             for (int p = item.StartPosition; p < end; p++, row++)
             {
+                lora.RowSlot[row] = slot;
                 batch.TokenIds[row] = tokens[p];
                 batch.Positions[row] = p;
                 batch.SlotMapping[row] = blocks[p / blockSize] * blockSize + p % blockSize;
@@ -38,6 +43,7 @@ public static class BatchBuilder
         }
         attention.SequenceCount = items.Count;
         attention.QueryStart[items.Count] = row;
+        lora.RowCount = row;
         batch.LogitCount = logits;
     }
 }

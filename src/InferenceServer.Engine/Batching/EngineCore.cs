@@ -1,5 +1,7 @@
 using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Lora;
+using InferenceServer.Engine.Adapters;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Model;
@@ -71,12 +73,13 @@ public sealed class EngineCore : IDisposable
             throw;
         }
         IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
+        if (options.EnableLora) Adapters = new LoraSlotManager((ILoraCompute)_backend, options.MaxLoras, options.MaxLoraRank);
         _scheduler = new Scheduler(Blocks, new SchedulerOptions
         {
             MaxNumBatchedTokens = options.MaxNumBatchedTokens,
             MaxNumSeqs = options.MaxNumSeqs,
             LongPrefillChunk = options.LongPrefillChunk,
-        }, policy);
+        }, policy, Adapters);
         _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
         _sampler = new Sampler(cfg.VocabSize);
         _logits = new float[(long)options.MaxNumSeqs * cfg.VocabSize];
@@ -92,6 +95,9 @@ public sealed class EngineCore : IDisposable
 
     /// <summary>Storage type of the KV pool (f32 or bf16).</summary>
     public TensorDType KvDType { get; }
+
+    /// <summary>LoRA adapters and their slots (null unless <see cref="EngineOptions.EnableLora"/>; engine thread only).</summary>
+    public LoraSlotManager? Adapters { get; }
 
     /// <summary>The block manager (read it only from the engine thread).</summary>
     public KvCacheManager Blocks { get; }
@@ -139,6 +145,8 @@ public sealed class EngineCore : IDisposable
         if (prompt.Count == 0) throw new InvalidRequestException("the prompt is empty");
         foreach (var id in prompt)
             if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
+        if (request.Adapter != null && !Options.EnableLora)
+            throw new UnknownAdapterException(request.Adapter, "LoRA adapters are not enabled on this server (start it with LoRA enabled)");
         int total = prompt.Count + request.Sampling.MaxTokens;
         if (total > MaxContext)
             throw new InvalidRequestException(
@@ -152,7 +160,13 @@ public sealed class EngineCore : IDisposable
         if (_active.ContainsKey(id)) throw new ArgumentException($"request {id} is already in the engine", nameof(id));
         var prompt = request.PromptTokens is int[] array ? array : [.. request.PromptTokens];
         var p = request.Sampling;
-        var scheduled = new ScheduledRequest(id, prompt, p.MaxTokens, new CacheNamespace(_modelVersion, null, request.CacheSalt), request.Priority);
+        string? adapterId = null;
+        if (request.Adapter != null)
+        {
+            if (!Adapters!.Contains(request.Adapter)) throw new UnknownAdapterException(request.Adapter, $"LoRA adapter '{request.Adapter}' is not loaded");
+            adapterId = Adapters.CacheId(request.Adapter);
+        }
+        var scheduled = new ScheduledRequest(id, prompt, p.MaxTokens, new CacheNamespace(_modelVersion, adapterId, request.CacheSalt), request.Priority);
         var active = new ActiveRequest(scheduled, new SamplingState(p, prompt), new SequenceOutputProcessor(Tokenizer, Config.EosTokenIds, p, p.MaxTokens));
         _scheduler.Add(scheduled);
         _active.Add(id, active);
@@ -188,7 +202,7 @@ public sealed class EngineCore : IDisposable
         if (items.Count == 0) return _outputs;
         _steps++;
 
-        BatchBuilder.Build(step, _batch, Options.BlockSize);
+        BatchBuilder.Build(step, _batch, Options.BlockSize, Adapters);
         _runner.Forward(_batch, _logits);
         int vocab = Config.VocabSize, row = 0;
         for (int i = 0; i < items.Count; i++)

@@ -9,6 +9,9 @@ public sealed record EngineRequest
 
     public SamplingParams Sampling { get; init; } = new();
 
+    /// <summary>Name of a loaded LoRA adapter to apply (null: the base model).</summary>
+    public string? Adapter { get; init; }
+
     /// <summary>Per-tenant salt: requests with different salts never share cached KV blocks.</summary>
     public string? CacheSalt { get; init; }
 

@@ -122,9 +122,10 @@ public sealed class LlmEngine : IDisposable
                     _core.Add(command.Id, command.Request!);
                     _streams.Add(command.Id, new Stream(command.Channel!));
                 }
-                catch (Exception e) when (e is InvalidRequestException or ArgumentException)
+                catch (Exception e) when (e is InferenceServer.Core.Errors.InferenceServerException or ArgumentException)
                 {
-                    command.Channel!.Writer.TryComplete(new InvalidRequestException(e.Message, e));
+                    // The request alone fails (e.g. its adapter was unloaded meanwhile); the engine goes on.
+                    command.Channel!.Writer.TryComplete(e as InferenceServer.Core.Errors.InferenceServerException ?? new InvalidRequestException(e.Message, e));
                     Interlocked.Decrement(ref _inFlight);
                 }
             }

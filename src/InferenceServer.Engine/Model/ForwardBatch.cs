@@ -1,4 +1,5 @@
 using InferenceServer.Backends;
+using InferenceServer.Backends.Lora;
 
 namespace InferenceServer.Engine.Model;
 
@@ -15,6 +16,7 @@ public sealed class ForwardBatch
         SlotMapping = new int[maxTokens];
         LogitRows = new int[maxSequences];
         Attention = new AttentionBatch(maxSequences, maxBlocksPerSequence);
+        Lora = new LoraBatch(maxTokens);
     }
 
     public int[] TokenIds { get; }
@@ -22,6 +24,9 @@ public sealed class ForwardBatch
     public int[] SlotMapping { get; }
     public int[] LogitRows { get; }
     public AttentionBatch Attention { get; }
+
+    /// <summary>The LoRA adapter slot of each row (all -1 / <see cref="LoraBatch.Any"/> false without adapters).</summary>
+    public LoraBatch Lora { get; }
 
     /// <summary>Rows of <see cref="LogitRows"/> in use.</summary>
     public int LogitCount { get; set; }

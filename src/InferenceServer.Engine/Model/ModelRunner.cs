@@ -1,4 +1,6 @@
 using InferenceServer.Backends;
+using InferenceServer.Backends.Lora;
+using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
 
 namespace InferenceServer.Engine.Model;
@@ -10,6 +12,7 @@ namespace InferenceServer.Engine.Model;
 public sealed class ModelRunner : IDisposable
 {
     private readonly IComputeBackend _backend;
+    private readonly ILoraCompute? _lora;
     private readonly ModelWeights _weights;
     private readonly RopeTable _rope;
     private readonly int _maxTokens;
@@ -19,6 +22,7 @@ public sealed class ModelRunner : IDisposable
     public ModelRunner(IComputeBackend backend, ModelConfig config, ModelWeights weights, IKvCache cache, int maxTokens, int maxLogits)
     {
         _backend = backend;
+        _lora = backend as ILoraCompute;
         _weights = weights;
         Config = config;
         Cache = cache;
@@ -61,6 +65,8 @@ public sealed class ModelRunner : IDisposable
         var slots = batch.SlotMapping.AsSpan(0, t);
         var b = _backend;
 
+        bool lora = _lora != null && batch.Lora.Any;
+        if (batch.Lora.Any && _lora == null) throw new NotSupportedException($"backend {b.GetType().Name} has no LoRA ops");
         b.Embedding(ids, _weights.Embedding, _x);
         for (int l = 0; l < _weights.Layers.Count; l++)
         {
@@ -69,6 +75,12 @@ public sealed class ModelRunner : IDisposable
             b.MatMul(_h, t, w.QProj, w.QBias, _q);
             b.MatMul(_h, t, w.KProj, w.KBias, _k);
             b.MatMul(_h, t, w.VProj, w.VBias, _v);
+            if (lora)
+            {
+                _lora!.AddLora(_h, _q, l, LoraTarget.QProj, batch.Lora);
+                _lora.AddLora(_h, _k, l, LoraTarget.KProj, batch.Lora);
+                _lora.AddLora(_h, _v, l, LoraTarget.VProj, batch.Lora);
+            }
             if (w.QNorm != null && w.KNorm != null)
             {
                 b.RmsNorm(_q, w.QNorm, eps, t * cfg.NumHeads, hd, _q);
@@ -78,12 +90,19 @@ public sealed class ModelRunner : IDisposable
             b.WriteKv(Cache, l, _k, _v, slots);
             b.Attention(_q, Cache, l, batch.Attention, cfg.NumHeads, scale, cfg.SlidingWindow ?? 0, _attn);
             b.MatMul(_attn, t, w.OProj, null, _h);
+            if (lora) _lora!.AddLora(_attn, _h, l, LoraTarget.OProj, batch.Lora);
             b.Add(_x, _h, (long)t * hidden);
             b.RmsNorm(_x, w.PostAttentionNorm, eps, t, hidden, _h);
             b.MatMul(_h, t, w.GateProj, null, _gate);
             b.MatMul(_h, t, w.UpProj, null, _up);
+            if (lora)
+            {
+                _lora!.AddLora(_h, _gate, l, LoraTarget.GateProj, batch.Lora);
+                _lora.AddLora(_h, _up, l, LoraTarget.UpProj, batch.Lora);
+            }
             b.SiluMul(_gate, _up, t, inter, _act);
             b.MatMul(_act, t, w.DownProj, null, _h);
+            if (lora) _lora!.AddLora(_act, _h, l, LoraTarget.DownProj, batch.Lora);
             b.Add(_x, _h, (long)t * hidden);
         }
 
