@@ -8,12 +8,13 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("Self-hosted LLM inference server: generate text, make benchmark models.")
+        var root = new RootCommand("Self-hosted LLM inference server: serve a model over OpenAI-compatible HTTP and gRPC, generate text, make benchmark models.")
         {
             GenerateCommand.Create(),
             MakeRandomModelCommand.Create(),
             ChatTemplateCommand.Create(),
             TokenizeCommand.Create(),
+            ServeCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -26,7 +26,7 @@ public static class MetricsText
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}: {await SummaryAsync(http)}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}: {await SummaryAsync(http)}");
             await Task.Delay(5);
         }
     }

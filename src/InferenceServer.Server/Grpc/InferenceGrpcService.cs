@@ -28,6 +28,8 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
             PromptTokens = prompt,
             Sampling = ToSampling(request.Sampling, prompt.Length, model.MaxContext),
             CacheSalt = string.IsNullOrEmpty(request.CacheSalt) ? null : request.CacheSalt,
+            // The engine also stops the request at its deadline itself, at the next step.
+            Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
         };
         await using var session = generation.Start([new SequenceSpec(0, 0, engineRequest)], context.CancellationToken);
         await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))

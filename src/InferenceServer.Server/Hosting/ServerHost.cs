@@ -72,7 +72,8 @@ public static class ServerHost
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             k.Listen(address, options.Port, l =>
             {
-                l.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/2 needs TLS (ALPN) on a port that also speaks HTTP/1.1; cleartext stays HTTP/1.1 there.
+                l.Protocols = options.TlsCertificatePath is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 UseTls(l, options);
                 listeners.Http = l;
             });
