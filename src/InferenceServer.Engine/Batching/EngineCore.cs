@@ -181,6 +181,16 @@ public sealed class EngineCore : IDisposable
         return true;
     }
 
+    /// <summary>Aborts every request that uses the adapter <paramref name="name"/> (before it is unloaded).</summary>
+    public int AbortAdapterRequests(string name)
+    {
+        string? cacheId = Adapters?.CacheId(name);
+        if (cacheId == null) return 0;
+        var ids = _active.Where(kv => kv.Value.Scheduled.Namespace.AdapterId == cacheId).Select(kv => kv.Key).ToList();
+        foreach (long id in ids) Abort(id);
+        return ids.Count;
+    }
+
     /// <summary>Pauses (its consumer is behind) or resumes a running request; paused requests keep their blocks.</summary>
     public void SetPaused(long id, bool paused)
     {

@@ -12,6 +12,8 @@ public sealed class LlmEngine : IDisposable
 {
     private readonly EngineCore _core;
     private readonly ConcurrentQueue<Command> _commands = new();
+    private readonly ConcurrentQueue<Action> _admin = new();
+    private volatile IReadOnlySet<string> _adapterNames = new HashSet<string>();
     private readonly Dictionary<long, Stream> _streams = [];
     private readonly List<long> _resumable = [];
     private readonly SemaphoreSlim _wake = new(0);
@@ -48,6 +50,8 @@ public sealed class LlmEngine : IDisposable
     {
         if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
         _core.Validate(request);
+        if (request.Adapter != null && !_adapterNames.Contains(request.Adapter))
+            throw new UnknownAdapterException(request.Adapter, $"LoRA adapter '{request.Adapter}' is not loaded");
         long id = Interlocked.Increment(ref _nextId);
         // One slot more than the pause threshold, so a final output (abort included) always fits.
         var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity + 1)
@@ -70,6 +74,54 @@ public sealed class LlmEngine : IDisposable
         {
             await foreach (var output in stream.ReadAllAsync(cancellation).ConfigureAwait(false)) yield return output;
         }
+    }
+
+    /// <summary>Names of the loaded LoRA adapters (a snapshot, safe from any thread).</summary>
+    public IReadOnlySet<string> Adapters => _adapterNames;
+
+    /// <summary>Loads an adapter into the running engine; fails if LoRA is off, the name is taken or the rank too large.</summary>
+    public Task LoadAdapterAsync(Models.Adapters.LoraAdapter adapter)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        return OnEngineThread(() =>
+        {
+            var slots = _core.Adapters ?? throw new InvalidOperationException("LoRA adapters are not enabled on this engine");
+            slots.Register(adapter);
+            _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
+        });
+    }
+
+    /// <summary>
+    /// Unloads an adapter: requests using it end now with finish reason abort (their blocks are freed), then
+    /// its slot is emptied. Fails with <see cref="UnknownAdapterException"/> for a name not loaded.
+    /// </summary>
+    public Task UnloadAdapterAsync(string name) => OnEngineThread(() =>
+    {
+        var slots = _core.Adapters;
+        if (slots == null || !slots.Contains(name)) throw new UnknownAdapterException(name, $"LoRA adapter '{name}' is not loaded");
+        _core.AbortAdapterRequests(name);
+        slots.Unregister(name);
+        _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
+    });
+
+    private Task OnEngineThread(Action action)
+    {
+        if (_failure is { } failure) return Task.FromException(new EngineFailedException("the engine has stopped: " + failure.Message, failure));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _admin.Enqueue(() =>
+        {
+            try
+            {
+                action();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        _wake.Release();
+        return done.Task;
     }
 
     /// <summary>Cancels a request from any thread; its blocks are freed at the next step.</summary>
@@ -113,6 +165,7 @@ public sealed class LlmEngine : IDisposable
 
     private void DrainCommands()
     {
+        while (_admin.TryDequeue(out var action)) action();
         while (_commands.TryDequeue(out var command))
         {
             if (command.Kind == CommandKind.Add)
