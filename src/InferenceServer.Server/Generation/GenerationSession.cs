@@ -17,6 +17,8 @@ public sealed class GenerationSession : IAsyncDisposable
     private readonly ServerMetrics _metrics;
     private readonly AdmissionLease _lease;
     private readonly CancellationToken _cancellation;
+    // Cancelled on dispose too, so merge pumps never wait on a reader that has gone.
+    private readonly CancellationTokenSource _pumps;
     private readonly List<(SequenceSpec Spec, RequestStream Stream, SequenceClock Clock)> _sequences = [];
 
     internal GenerationSession(LlmEngine engine, ServerMetrics metrics, AdmissionLease lease, CancellationToken cancellation)
@@ -25,6 +27,7 @@ public sealed class GenerationSession : IAsyncDisposable
         _metrics = metrics;
         _lease = lease;
         _cancellation = cancellation;
+        _pumps = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }
 
     internal void Submit(SequenceSpec spec)
@@ -35,7 +38,7 @@ public sealed class GenerationSession : IAsyncDisposable
 
     /// <summary>Every output of every choice until all have finished; ends early (by exception) when the caller cancels.</summary>
     public IAsyncEnumerable<ChoiceOutput> ReadAllAsync() =>
-        _sequences.Count == 1 ? ReadOneAsync(_sequences[0], _cancellation) : ReadMergedAsync(_cancellation);
+        _sequences.Count == 1 ? ReadOneAsync(_sequences[0], _cancellation) : ReadMergedAsync(_pumps.Token);
 
     private async IAsyncEnumerable<ChoiceOutput> ReadOneAsync((SequenceSpec Spec, RequestStream Stream, SequenceClock Clock) s, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -78,6 +81,7 @@ public sealed class GenerationSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _pumps.CancelAsync().ConfigureAwait(false);
         foreach (var s in _sequences)
         {
             // A sequence whose final output was never read (client gone) is aborted and counted as such.
@@ -90,6 +94,7 @@ public sealed class GenerationSession : IAsyncDisposable
             await s.Stream.DisposeAsync().ConfigureAwait(false);
         }
         _lease.Dispose();
+        _pumps.Dispose();
     }
 
     private sealed class SequenceClock(long arrival)

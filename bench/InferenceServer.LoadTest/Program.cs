@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using InferenceServer.Server.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferenceServer.LoadTest;
+
+/// <summary>
+/// Load test of the real server on loopback: starts it in-process on the bundled model, runs N streaming clients
+/// for a fixed time, then checks that every KV block is free again. Prints p50/p99 TTFT and tokens/s; exits 1
+/// on any error other than 429 or on leaked blocks.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var clients = new Option<int>("--clients") { Description = "Concurrent streaming clients", DefaultValueFactory = _ => 64 };
+        var seconds = new Option<int>("--seconds") { Description = "How long the clients run", DefaultValueFactory = _ => 60 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens per request", DefaultValueFactory = _ => 128 };
+        var model = new Option<string>("--model") { Description = "Model manifest", DefaultValueFactory = _ => "models/tinystories-656k/1.json" };
+        var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = "Server: requests running at once", DefaultValueFactory = _ => 32 };
+        var maxWaiting = new Option<int>("--max-waiting") { Description = "Server: requests queued beyond that before 429", DefaultValueFactory = _ => 16 };
+        var threads = new Option<int>("--threads") { Description = "Server: kernel threads (0: all cores)" };
+        var root = new RootCommand("Streams completions from many clients against an in-process server on loopback and reports TTFT and tokens/s")
+        {
+            clients, seconds, maxTokens, model, maxNumSeqs, maxWaiting, threads,
+        };
+        root.SetAction(r => RunAsync(
+            new ServerOptions
+            {
+                Model = r.GetValue(model)!,
+                Port = 0,
+                GrpcPort = -1,
+                MaxNumSeqs = r.GetValue(maxNumSeqs),
+                MaxWaiting = r.GetValue(maxWaiting),
+                Threads = r.GetValue(threads),
+                KvCacheMemoryBytes = 64L << 20,
+            },
+            r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens)).GetAwaiter().GetResult());
+        return root.Parse(args).Invoke();
+    }
+
+    private static async Task<int> RunAsync(ServerOptions options, int clientCount, TimeSpan duration, int maxTokens)
+    {
+        using var model = ServedModel.Load(options);
+        var logging = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }).Build();
+        await using var app = ServerHost.Build(options, model, logging);
+        await app.StartAsync().ConfigureAwait(false);
+        int port = app.Services.GetRequiredService<ListenerEndpoints>().HttpPort;
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clientCount })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            Timeout = duration + TimeSpan.FromMinutes(2),
+        };
+        var settings = new LoadSettings(clientCount, duration, maxTokens, "Once upon a time", model.Name);
+        Console.WriteLine($"{clientCount} streaming clients for {duration.TotalSeconds:F0} s, {maxTokens} tokens per request, "
+            + $"max-num-seqs {options.MaxNumSeqs}, max-waiting {options.MaxWaiting}, {Environment.ProcessorCount} cores");
+
+        var clock = Stopwatch.StartNew();
+        var until = DateTime.UtcNow + duration;
+        var all = await Task.WhenAll(Enumerable.Range(0, clientCount)
+            .Select(_ => Task.Run(() => new StreamingClient(http, settings).RunAsync(until, CancellationToken.None)))).ConfigureAwait(false);
+        double elapsed = clock.Elapsed.TotalSeconds;
+
+        // Every stream has ended: the engine must be empty with all blocks free again.
+        var engine = model.Engine;
+        var settle = Stopwatch.StartNew();
+        while ((engine.InFlight > 0 || engine.Stats.FreeBlocks != engine.Stats.TotalBlocks) && settle.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(10).ConfigureAwait(false);
+        bool leaked = engine.InFlight > 0 || engine.Stats.FreeBlocks != engine.Stats.TotalBlocks;
+
+        var ttft = all.SelectMany(s => s.TtftSeconds).Order().ToList();
+        long tokens = all.Sum(s => s.Tokens);
+        var errors = all.SelectMany(s => s.Errors).ToList();
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"requests: {all.Sum(s => s.Completed)} completed, {all.Sum(s => s.Rejected)} rejected with 429, {errors.Count} errors"));
+        Console.WriteLine(string.Create(inv, $"TTFT: p50 {Percentiles.Of(ttft, 50) * 1000:F1} ms, p99 {Percentiles.Of(ttft, 99) * 1000:F1} ms"));
+        Console.WriteLine(string.Create(inv, $"generated: {tokens} tokens in {elapsed:F1} s = {tokens / elapsed:F1} tokens/s"));
+        Console.WriteLine($"KV blocks afterwards: {engine.Stats.FreeBlocks} of {engine.Stats.TotalBlocks} free, {engine.InFlight} requests in flight");
+        foreach (var e in errors.Distinct().Take(5)) Console.WriteLine("error: " + e);
+        await app.StopAsync().ConfigureAwait(false);
+        return errors.Count == 0 && !leaked ? 0 : 1;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace InferenceServer.LoadTest;
+
+/// <summary>
+/// One client: streams completions back to back until the time is up, timing the first token of each; a 429 is
+/// counted and retried after its Retry-After. Anything else that is not a complete stream ending in [DONE] is an error.
+/// </summary>
+internal sealed class StreamingClient(HttpClient http, LoadSettings settings)
+{
+    public async Task<ClientStats> RunAsync(DateTime until, CancellationToken cancellation)
+    {
+        var stats = new ClientStats();
+        while (DateTime.UtcNow < until && !cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                await OneAsync(stats, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                stats.Errors.Add(e.GetType().Name + ": " + e.Message);
+            }
+        }
+        return stats;
+    }
+
+    private async Task OneAsync(ClientStats stats, CancellationToken cancellation)
+    {
+        var body = new
+        {
+            model = settings.Model,
+            prompt = settings.Prompt,
+            max_tokens = settings.MaxTokens,
+            ignore_eos = true,
+            stream = true,
+            stream_options = new { include_usage = true },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = JsonContent.Create(body) };
+        long start = Stopwatch.GetTimestamp();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            stats.Rejected++;
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+            return;
+        }
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false)}");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false));
+        bool first = true, done = false;
+        int tokens = -1;
+        while (await reader.ReadLineAsync(cancellation).ConfigureAwait(false) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            string data = line["data: ".Length..];
+            if (data == "[DONE]")
+            {
+                done = true;
+                break;
+            }
+            var chunk = JsonNode.Parse(data)!;
+            if (chunk["error"] is { } error) throw new InvalidOperationException("error event: " + error.ToJsonString());
+            if (first && chunk["choices"]!.AsArray().Count > 0)
+            {
+                stats.TtftSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                first = false;
+            }
+            if (chunk["usage"] is { } usage) tokens = usage["completion_tokens"]!.GetValue<int>();
+        }
+        if (!done || tokens < 0) throw new InvalidOperationException("the stream ended without usage and [DONE]");
+        stats.Tokens += tokens;
+        stats.Completed++;
+    }
+}
