@@ -12,6 +12,7 @@ internal static class Program
         {
             GenerateCommand.Create(),
             MakeRandomModelCommand.Create(),
+            MakeRandomLoraCommand.Create(),
             ChatTemplateCommand.Create(),
             TokenizeCommand.Create(),
             ServeCommand.Create(),
