@@ -18,7 +18,7 @@ public static class Program
             Environment.SetEnvironmentVariable("INFERENCE_SERVER_BENCH_QUICK", "1");
             args = args.Where(a => a != "--quick").ToArray();
         }
-        if (args.FirstOrDefault() == "engine") return Engine.EngineBench.Run(Environment.GetEnvironmentVariable("INFERENCE_SERVER_BENCH_QUICK") == "1");
+        if (args.FirstOrDefault() == "engine") return Engine.EngineBench.Run(Environment.GetEnvironmentVariable("INFERENCE_SERVER_BENCH_QUICK") == "1", args[1..]);
         if (args.Length == 0) args = ["--filter", "*"];
         // Write the random models up front, in this process, so no benchmark process spends its time on it; but only
         // when the filter selects the model benchmarks.

@@ -18,19 +18,23 @@ public static class EngineBench
     private const int PromptTokens = 128;
     private const int OutputTokens = 128;
 
-    public static int Run(bool quick)
+    /// <summary>Runs the named parts (throughput, ttft, lora; all when none is named).</summary>
+    public static int Run(bool quick, IReadOnlyCollection<string> parts)
     {
         int runs = quick ? 1 : 3;
-        var streamCounts = quick ? new[] { 1, 8, 32 } : new[] { 1, 4, 8, 16, 32, 64 };
-        Throughput(streamCounts, runs);
-        Ttft(quick ? 3 : 7);
+        bool all = parts.Count == 0;
+        if (all || parts.Contains("throughput")) Throughput(quick ? [1, 8, 32] : [1, 4, 8, 16, 32, 64], runs);
+        if (all || parts.Contains("ttft")) Ttft(quick ? 3 : 7);
+        if (all || parts.Contains("lora")) LoraBench.Run(quick, runs);
         return 0;
     }
 
+    /// <summary>The stories110M-shape Q8_0 model the engine workloads run on.</summary>
+    internal static string Stories110MQ8 => BenchModels.Ensure("stories110m-q8_0");
+
     private static void Throughput(int[] streamCounts, int runs)
     {
-        string path = BenchModels.Ensure("stories110m-q8_0");
-        using var opened = ModelOpener.Open(path);
+        using var opened = ModelOpener.Open(Stories110MQ8);
         var options = new EngineOptions
         {
             Threads = 2,
@@ -51,14 +55,14 @@ public static class EngineBench
         }
     }
 
-    private readonly record struct RunResult(double Decode, double EndToEnd, double Waste);
+    internal readonly record struct RunResult(double Decode, double EndToEnd, double Waste);
 
-    private static RunResult OneRun(EngineCore engine, int streams, Random rng)
+    internal static RunResult OneRun(EngineCore engine, int streams, Random rng, Func<int, string?>? adapterOf = null)
     {
         var sampling = new SamplingParams { Temperature = 0, MaxTokens = OutputTokens, IgnoreEos = true };
         long baseId = rng.NextInt64(1, long.MaxValue / 2);
         for (int s = 0; s < streams; s++)
-            engine.Add(baseId + s, new EngineRequest { PromptTokens = RandomTokens(rng, PromptTokens, engine.Config.VocabSize), Sampling = sampling });
+            engine.Add(baseId + s, new EngineRequest { PromptTokens = RandomTokens(rng, PromptTokens, engine.Config.VocabSize), Sampling = sampling, Adapter = adapterOf?.Invoke(s) });
         var started = new HashSet<long>();
         var clock = Stopwatch.StartNew();
         TimeSpan allDecoding = TimeSpan.Zero;
@@ -135,7 +139,7 @@ public static class EngineBench
         return tokens;
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

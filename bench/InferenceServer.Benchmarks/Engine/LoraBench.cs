@@ -1,0 +1,84 @@
+using InferenceServer.Engine;
+using InferenceServer.Engine.Batching;
+using InferenceServer.Models.Adapters;
+using InferenceServer.Models.Config;
+
+namespace InferenceServer.Benchmarks.Engine;
+
+/// <summary>
+/// Decode throughput of one batch of streams spread over N distinct LoRA adapters (every target module, rank 8
+/// and 64), against the same batch on the base model alone: the cost of unmerged multi-LoRA per token.
+/// </summary>
+internal static class LoraBench
+{
+    private const int Streams = 64;
+
+    public static void Run(bool quick, int runs)
+    {
+        var counts = quick ? new[] { 1, 32 } : new[] { 1, 8, 32, 64 };
+        var ranks = quick ? new[] { 8 } : new[] { 8, 64 };
+        using var opened = ModelOpener.Open(EngineBench.Stories110MQ8);
+        var cfg = opened.Model.Config;
+        using var engine = new EngineCore(opened.Model, opened.Tokenizer, new EngineOptions
+        {
+            Threads = 2,
+            MaxNumSeqs = Streams,
+            MaxNumBatchedTokens = 512,
+            EnableLora = true,
+            MaxLoras = counts.Max(),
+            MaxLoraRank = 64,
+            KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(cfg, 16) * (Streams * 256 / 16 + 64),
+        }, "bench");
+        var rng = new Random(3);
+        EngineBench.OneRun(engine, 8, rng); // warm-up
+        double baseline = EngineBench.Median(Enumerable.Range(0, runs).Select(_ => EngineBench.OneRun(engine, Streams, rng).Decode));
+        Console.WriteLine();
+        Console.WriteLine($"multi-LoRA, {Streams} streams spread evenly over N adapters (all 7 target modules), stories110M-shape Q8_0, decode tokens/s, median of {runs}");
+        Console.WriteLine("| rank | adapters | tokens/s | base model tokens/s | cost per token vs base |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int rank in ranks)
+        {
+            var names = new List<string>();
+            foreach (int n in counts)
+            {
+                while (names.Count < n)
+                {
+                    var adapter = RandomAdapter($"r{rank}-{names.Count}", rank, cfg, seed: rank * 1000 + names.Count);
+                    engine.Adapters!.Register(adapter);
+                    names.Add(adapter.Name);
+                }
+                int count = n;
+                double tps = EngineBench.Median(Enumerable.Range(0, runs).Select(_ => EngineBench.OneRun(engine, Streams, rng, s => names[s % count]).Decode));
+                Console.WriteLine($"| {rank} | {n} | {tps:F1} | {baseline:F1} | {baseline / tps:F2}x |");
+            }
+            foreach (var name in names) engine.Adapters!.Unregister(name);
+        }
+    }
+
+    /// <summary>An adapter built in memory (no files): the loader is not what this measures, the matrices' traffic is.</summary>
+    private static LoraAdapter RandomAdapter(string name, int rank, ModelConfig cfg, int seed)
+    {
+        ulong state = (ulong)seed * 0x9E3779B97F4A7C15UL + 1;
+        float Next()
+        {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            return ((state >> 40) / (float)(1 << 24) * 2 - 1) * 0.05f;
+        }
+        var weights = new LoraWeights?[cfg.NumLayers, LoraTargets.All.Count];
+        for (int l = 0; l < cfg.NumLayers; l++)
+        {
+            foreach (var t in LoraTargets.All)
+            {
+                int inF = t.InFeatures(cfg), outF = t.OutFeatures(cfg);
+                var a = new float[rank * inF];
+                var b = new float[rank * outF];
+                for (int i = 0; i < a.Length; i++) a[i] = Next();
+                for (int i = 0; i < b.Length; i++) b[i] = Next();
+                weights[l, (int)t] = new LoraWeights(a, b, inF, outF);
+            }
+        }
+        return new LoraAdapter(name, "", new LoraAdapterConfig(rank, 2 * rank, false, LoraTargets.All.ToHashSet(), null), weights);
+    }
+}
