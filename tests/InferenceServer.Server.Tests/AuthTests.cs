@@ -30,6 +30,7 @@ public sealed class AuthTests : IAsyncLifetime
         using var client = key is null ? new HttpClient { BaseAddress = _server.BaseAddress } : _server.ClientWithKey(key);
         var (response, body) = await Json.PostAsync(client, "/v1/completions", new { prompt = "Once", max_tokens = 2 });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
         Assert.Equal("authentication_error", body["error"]!["type"].Str());
         Assert.Equal("invalid_api_key", body["error"]!["code"].Str());
         var models = await client.GetAsync("/v1/models");

@@ -22,7 +22,6 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCheck keys, Ser
             GrpcRequests.WriteStatus(context.Response, 16, "a valid API key is required (authorization: Bearer <key>)");
             return Task.CompletedTask;
         }
-        context.Response.Headers.WWWAuthenticate = "Bearer";
         return ErrorResponses.WriteAsync(context, new ApiException(401,
             "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.", ErrorTypes.Authentication, null, "invalid_api_key"));
     }

@@ -32,7 +32,7 @@ public static class CompletionsEndpoint
                 sequences.Add(new SequenceSpec(p * n + i, p, new EngineRequest { PromptTokens = prompts[p], Sampling = sampling, CacheSalt = request.CacheSalt }));
         }
         // Echo repeats each prompt's text before its choices' text.
-        string[] echo = request.Echo == true ? prompts.Select(p => model.Tokenizer.Decode(p)).ToArray() : new string[prompts.Count].Select(_ => "").ToArray();
+        string[] echo = request.Echo == true ? prompts.Select(p => model.Tokenizer.Decode(p)).ToArray() : Enumerable.Repeat("", prompts.Count).ToArray();
 
         string id = ResponseIds.New("cmpl-");
         long created = ResponseIds.Now();

@@ -13,9 +13,10 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         {
             await next(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted)
         {
-            // The client disconnected; its engine requests were aborted through RequestAborted.
+            // The client disconnected (a stream's flush can see it before RequestAborted fires); its engine
+            // requests were aborted when the session was disposed.
         }
 #pragma warning disable CA1031 // A request must never take the server down: anything unexpected becomes a 500.
         catch (Exception e)

@@ -15,6 +15,8 @@ public static class ErrorResponses
         if (response.HasStarted) return;
         response.Clear();
         response.StatusCode = error.Status;
+        // RFC 6750: every 401 names the scheme it wants.
+        if (error.Status == StatusCodes.Status401Unauthorized) response.Headers.WWWAuthenticate = "Bearer";
         if (error.RetryAfterSeconds is int seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.ContentType = "application/json";
         var body = new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, error.Code));
