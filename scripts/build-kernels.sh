@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the CUDA kernels in kernels/ two ways from the same sources:
-#   fatbin OUT  nvcc: OUT/kernels.fatbin (sm_80, sm_86, sm_89, sm_90 cubins + compute_90 PTX) and OUT/ptxas.log,
-#               with every warning (ptxas spills and local memory included) an error: the compile gate.
+#   fatbin OUT [SOURCE]
+#               nvcc: OUT/kernels.fatbin (sm_80, sm_86, sm_89, sm_90 cubins + compute_90 PTX) and OUT/ptxas.log from
+#               SOURCE (default kernels/all_kernels.cu), every warning (ptxas spills and local memory too) an error.
 #   emu OUT     g++: OUT/libkernels_emu.so, the CPU emulation the conformance tests launch kernels in.
 #   tsan OUT    g++ -fsanitize=thread: OUT/libkernels_tsan.so, the emulation under ThreadSanitizer.
 # A missing compiler is not an error: OUT/<mode>.skipped then says why, and the tests that need it skip.
@@ -11,12 +12,13 @@ out=${2:?usage: build-kernels.sh fatbin|emu|tsan OUT_DIR}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 kernels="$root/kernels"
 mkdir -p "$out"
-rm -f "$out/$mode.skipped"
+rm -f "$out/$mode.skipped" "$out/$mode.stamp"
 
 skip() { echo "$*" > "$out/$mode.skipped"; echo "build-kernels: $mode skipped: $*" >&2; exit 0; }
 
-# Kernel sources compiled one by one for the emulation (all_kernels.cu is only the fatbin's single unit).
-emu_sources() { find "$kernels" -maxdepth 1 -name '*.cu' ! -name all_kernels.cu | sort; }
+# Kernel sources compiled one by one for the emulation (all_kernels.cu is only the fatbin's single unit), plus
+# kernels/testing/: probes of the emulation's own semantics, never part of the fatbin.
+emu_sources() { find "$kernels" "$kernels/testing" -maxdepth 1 -name '*.cu' ! -name all_kernels.cu | sort; }
 
 build_emulation() {  # $1 = output library, remaining = extra flags
     local lib=$1; shift
@@ -50,10 +52,12 @@ fatbin)
         -gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=sm_90 \
         -gencode arch=compute_90,code=compute_90 \
         -Xptxas -v,-warn-spills,-warn-lmem-usage,-Werror \
-        -fatbin "$kernels/all_kernels.cu" -o "$out/kernels.fatbin" 2> "$out/ptxas.log" \
+        -fatbin "${3:-$kernels/all_kernels.cu}" -o "$out/kernels.fatbin" 2> "$out/ptxas.log" \
         || { cat "$out/ptxas.log" >&2; exit 1; }
     ;;
 emu) build_emulation "$out/libkernels_emu.so" -O2 ;;
 tsan) build_emulation "$out/libkernels_tsan.so" -O1 -g -fsanitize=thread ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
+# The stamp tells MSBuild the outputs are current; a skipped build leaves none, so it retries next time.
+touch "$out/$mode.stamp"

@@ -1,0 +1,89 @@
+using InferenceServer.Backends.Cuda.Kernels;
+
+namespace InferenceServer.Backends.Cuda.Driver;
+
+/// <summary>A CUDA GPU as an <see cref="IKernelDevice"/>: the primary context, the kernels fatbin, one stream.</summary>
+public sealed unsafe class GpuDevice : IKernelDevice
+{
+    private readonly CudaContext _context;
+    private readonly CudaModule _module;
+    private readonly CudaStream _stream;
+    private readonly DriverKernelLauncher _launcher;
+    private readonly HashSet<nint> _allocations = [];
+
+    private GpuDevice(CudaContext context, CudaModule module, CudaStream stream)
+    {
+        _context = context;
+        _module = module;
+        _stream = stream;
+        _launcher = new DriverKernelLauncher(module, stream);
+    }
+
+    /// <summary>Opens device <paramref name="ordinal"/> and loads the fatbin at <paramref name="fatbinPath"/>.</summary>
+    public static GpuDevice Open(string fatbinPath, int ordinal = 0)
+    {
+        var context = CudaContext.Create(ordinal);
+        try
+        {
+            var module = CudaModule.Load(File.ReadAllBytes(fatbinPath));
+            return new GpuDevice(context, module, CudaStream.Create());
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    public string Name => "gpu";
+
+    public CudaContext Context => _context;
+
+    public IKernelLauncher Launcher => _launcher;
+
+    public nint Allocate(long bytes)
+    {
+        // cuMemAlloc returns 256-byte aligned memory.
+        CudaNative.cuMemAlloc(out nint p, (nuint)Math.Max(1, bytes)).Check($"cuMemAlloc({bytes})");
+        lock (_allocations) _allocations.Add(p);
+        return p;
+    }
+
+    public void Free(nint pointer)
+    {
+        lock (_allocations)
+        {
+            if (_allocations.Remove(pointer)) CudaNative.cuMemFree(pointer).Check("cuMemFree");
+        }
+    }
+
+    public void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged
+    {
+        fixed (T* p = source)
+        {
+            CudaNative.cuMemcpyHtoDAsync(destination, p, (nuint)(source.Length * sizeof(T)), _stream.DangerousGetHandle()).Check("cuMemcpyHtoDAsync");
+            _stream.Synchronize(); // the host span may go away once we return
+        }
+    }
+
+    public void Download<T>(nint source, Span<T> destination) where T : unmanaged
+    {
+        fixed (T* p = destination)
+        {
+            CudaNative.cuMemcpyDtoHAsync(p, source, (nuint)(destination.Length * sizeof(T)), _stream.DangerousGetHandle()).Check("cuMemcpyDtoHAsync");
+            _stream.Synchronize();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_allocations)
+        {
+            foreach (var p in _allocations) CudaNative.cuMemFree(p);
+            _allocations.Clear();
+        }
+        _stream.Dispose();
+        _module.Dispose();
+        _context.Dispose();
+    }
+}

@@ -1,0 +1,21 @@
+namespace InferenceServer.Backends.Cuda.Kernels;
+
+/// <summary>Where kernels run and their buffers live: a GPU through the driver API, or host memory under the emulation.</summary>
+public interface IKernelDevice : IDisposable
+{
+    /// <summary>Short name for logs and test names ("emulation", "gpu").</summary>
+    string Name { get; }
+
+    IKernelLauncher Launcher { get; }
+
+    /// <summary>Allocates <paramref name="bytes"/> of device memory, 256-byte aligned (vector loads need 16).</summary>
+    nint Allocate(long bytes);
+
+    void Free(nint pointer);
+
+    /// <summary>Copies host data to device memory.</summary>
+    void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged;
+
+    /// <summary>Copies device memory to the host, after waiting for pending launches.</summary>
+    void Download<T>(nint source, Span<T> destination) where T : unmanaged;
+}
