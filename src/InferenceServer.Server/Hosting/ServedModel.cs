@@ -76,8 +76,12 @@ public sealed class ServedModel : IDisposable
 
     private static int? Min(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
+    private int _disposed;
+
+    /// <summary>Stops the engine (requests in flight end with EngineFailedException) and releases the weights; once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Engine.Dispose();
         _opened.Dispose();
     }
