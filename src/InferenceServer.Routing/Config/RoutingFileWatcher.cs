@@ -1,0 +1,60 @@
+using InferenceServer.Routing.Canary;
+
+namespace InferenceServer.Routing.Config;
+
+/// <summary>
+/// Picks up edits of a routing file without a restart: after the file settles, it is read and validated and
+/// handed to the controller; an invalid edit is reported and the routing in force stays as it was.
+/// </summary>
+public sealed class RoutingFileWatcher : IDisposable
+{
+    private readonly string _path;
+    private readonly string _model;
+    private readonly Func<IReadOnlyCollection<string>> _knownVersions;
+    private readonly CanaryController _controller;
+    private readonly Action<Exception> _onError;
+    private readonly FileSystemWatcher _watcher;
+    private readonly Timer _debounce;
+
+    public RoutingFileWatcher(string path, string model, Func<IReadOnlyCollection<string>> knownVersions, CanaryController controller, Action<Exception> onError)
+    {
+        _path = Path.GetFullPath(path);
+        _model = model;
+        _knownVersions = knownVersions;
+        _controller = controller;
+        _onError = onError;
+        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        _watcher.Changed += (_, _) => Schedule();
+        _watcher.Created += (_, _) => Schedule();
+        _watcher.Renamed += (_, _) => Schedule();
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    /// <summary>Edits within this time are read once (editors write files in several steps).</summary>
+    public static TimeSpan Settle { get; } = TimeSpan.FromMilliseconds(200);
+
+    private void Schedule() => _debounce.Change(Settle, Timeout.InfiniteTimeSpan);
+
+    private void Reload()
+    {
+        try
+        {
+            var config = RoutingConfigReader.Read(_path, _model, _knownVersions());
+            _controller.Configure(config, $"routing file {_path} changed");
+        }
+        catch (Exception e) when (e is Core.Errors.InferenceServerException or IOException)
+        {
+            _onError(e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _watcher.Dispose();
+        _debounce.Dispose();
+    }
+}
