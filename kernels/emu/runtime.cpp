@@ -249,7 +249,7 @@ KEMU_NO_TSAN bool run_block(Worker& w, unsigned threads) {
         for (unsigned i = 0; i < threads; i++) {
             if (w.fibers[i].state == State::Done) {
                 done++;
-                exited = &w.fibers[i];
+                if (exited == nullptr) exited = &w.fibers[i];
             } else if (w.fibers[i].state == State::BlockWait) {
                 waiting++;
             }
