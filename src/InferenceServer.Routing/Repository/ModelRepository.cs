@@ -1,0 +1,62 @@
+using InferenceServer.Core.Errors;
+using InferenceServer.Models.Manifests;
+using InferenceServer.Routing.Config;
+
+namespace InferenceServer.Routing.Repository;
+
+/// <summary>
+/// The models folder: one subfolder per model name holding its version manifests (<c>&lt;version&gt;.json</c>)
+/// and an optional <c>routing.json</c>. A model without a routing file routes everything to its only version
+/// (or, with several, to the one the caller names as default).
+/// </summary>
+public sealed class ModelRepository
+{
+    public const string RoutingFileName = "routing.json";
+
+    private ModelRepository(string root, IReadOnlyDictionary<string, RepositoryModel> models)
+    {
+        Root = root;
+        Models = models;
+    }
+
+    /// <summary>The folder that was read.</summary>
+    public string Root { get; }
+
+    /// <summary>Models by name.</summary>
+    public IReadOnlyDictionary<string, RepositoryModel> Models { get; }
+
+    /// <summary>Reads every model folder under <paramref name="root"/>; errors name the file and the problem.</summary>
+    public static ModelRepository Load(string root)
+    {
+        if (!Directory.Exists(root)) throw new ModelLoadException(root, "models folder not found");
+        var models = new Dictionary<string, RepositoryModel>(StringComparer.Ordinal);
+        foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var manifests = Directory.GetFiles(folder, "*.json")
+                .Where(f => !string.Equals(Path.GetFileName(f), RoutingFileName, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(ModelManifest.Load)
+                .ToList();
+            if (manifests.Count == 0) continue;
+            string name = Path.GetFileName(folder);
+            foreach (var m in manifests)
+            {
+                if (m.Name != name) throw new ModelLoadException(m.ManifestPath, $"manifest names model '{m.Name}' but sits in the folder of '{name}'");
+                if (Path.GetFileNameWithoutExtension(m.ManifestPath) != m.Version)
+                    throw new ModelLoadException(m.ManifestPath, $"manifest says version '{m.Version}' but the file is named {Path.GetFileName(m.ManifestPath)}");
+            }
+            var versions = manifests.ToDictionary(m => m.Version, StringComparer.Ordinal);
+            string routingPath = Path.Combine(folder, RoutingFileName);
+            RoutingConfig routing = File.Exists(routingPath)
+                ? RoutingConfigReader.Read(routingPath, name, versions.Keys)
+                : versions.Count == 1
+                    ? new RoutingConfig { Model = name, Stable = versions.Keys.Single() }
+                    : throw new ModelLoadException(folder, $"model '{name}' has {versions.Count} versions ({string.Join(", ", versions.Keys.Order())}) but no {RoutingFileName} saying which is stable");
+            models[name] = new RepositoryModel(name, versions, routing, File.Exists(routingPath) ? routingPath : null);
+        }
+        return new ModelRepository(Path.GetFullPath(root), models);
+    }
+}
+
+/// <summary>One model of the repository: its versions' manifests and its routing.</summary>
+public sealed record RepositoryModel(string Name, IReadOnlyDictionary<string, ModelManifest> Versions, RoutingConfig Routing, string? RoutingPath);
