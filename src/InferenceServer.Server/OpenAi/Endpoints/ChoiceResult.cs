@@ -1,4 +1,3 @@
-using InferenceServer.Engine.Generation;
 using System.Text;
 using InferenceServer.Server.Generation;
 
@@ -14,7 +13,7 @@ public sealed class ChoiceResult
 
     public ChoiceOutput? Final { get; set; }
 
-    public string FinishReason => Final?.Output.Finish is { } f ? f.ToWire() : "abort";
+    public string FinishReason => Final?.Output.Finish.ToWireName() ?? "abort";
 
     /// <summary>Reads a session to the end, choice by choice.</summary>
     public static async Task<ChoiceResult[]> CollectAsync(GenerationSession session, int choices)
