@@ -4,7 +4,8 @@
 #               nvcc: OUT/kernels.fatbin (sm_80, sm_86, sm_89, sm_90 cubins + compute_90 PTX) and OUT/ptxas.log from
 #               SOURCE (default kernels/all_kernels.cu), every warning (ptxas spills and local memory too) an error.
 #   emu OUT     g++: OUT/libkernels_emu.so, the CPU emulation the conformance tests launch kernels in.
-#   tsan OUT    g++ -fsanitize=thread: OUT/libkernels_tsan.so, the emulation under ThreadSanitizer.
+#   tsan OUT    g++ -fsanitize=thread: OUT/libkernels_tsan.so, the emulation under ThreadSanitizer, and
+#               OUT/tsan_launch, which runs one kernel of it (kernels/testing/tsan_launch.cpp).
 # A missing compiler is not an error: OUT/<mode>.skipped then says why, and the tests that need it skip.
 set -euo pipefail
 mode=${1:?usage: build-kernels.sh fatbin|emu|tsan OUT_DIR}
@@ -56,7 +57,10 @@ fatbin)
         || { cat "$out/ptxas.log" >&2; exit 1; }
     ;;
 emu) build_emulation "$out/libkernels_emu.so" -O2 ;;
-tsan) build_emulation "$out/libkernels_tsan.so" -O1 -g -fsanitize=thread ;;
+tsan)
+    build_emulation "$out/libkernels_tsan.so" -O1 -g -fsanitize=thread
+    g++ -std=c++20 -O1 -g -fsanitize=thread "$kernels/testing/tsan_launch.cpp" -L"$out" -lkernels_tsan -Wl,-rpath,"$out" -o "$out/tsan_launch"
+    ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 # The stamp tells MSBuild the outputs are current; a skipped build leaves none, so it retries next time.
