@@ -47,6 +47,9 @@ public sealed record EngineOptions
     /// <summary>Adapters that can run in one step (device slots, <c>--max-loras</c>).</summary>
     public int MaxLoras { get; init; } = 4;
 
+    /// <summary>Adapters kept loaded in host memory (<c>--max-cpu-loras</c>, at least <see cref="MaxLoras"/>; null: MaxLoras).</summary>
+    public int? MaxCpuLoras { get; init; }
+
     /// <summary>Largest adapter rank accepted (<c>--max-lora-rank</c>, at most 64).</summary>
     public int MaxLoraRank { get; init; } = 16;
 
@@ -73,6 +76,7 @@ public sealed record EngineOptions
         Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
         Check(KvCacheDType is null or TensorDType.F32 or TensorDType.BF16, $"kv-cache-dtype must be f32 or bf16, got {KvCacheDType}");
         Check(MaxLoras >= 1, $"max-loras must be >= 1, got {MaxLoras}");
+        Check(MaxCpuLoras is null || MaxCpuLoras >= MaxLoras, $"max-cpu-loras ({MaxCpuLoras}) must be at least max-loras ({MaxLoras})");
         Check(MaxLoraRank is >= 1 and <= 64, $"max-lora-rank must be in [1, 64], got {MaxLoraRank}");
         Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
     }

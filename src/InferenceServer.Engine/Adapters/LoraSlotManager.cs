@@ -41,6 +41,9 @@ public sealed class LoraSlotManager : IAdmissionGate
     /// <summary>Names of the registered adapters.</summary>
     public IReadOnlyCollection<string> Names => _adapters.Keys;
 
+    /// <summary>Number of registered adapters.</summary>
+    public int Count => _adapters.Count;
+
     /// <summary>Adapters now in a slot.</summary>
     public IEnumerable<string> Resident => _slots.Where(r => r != null).Select(r => r!.Adapter.Name);
 
@@ -56,7 +59,7 @@ public sealed class LoraSlotManager : IAdmissionGate
         ArgumentNullException.ThrowIfNull(adapter);
         if (adapter.Rank > MaxRank) throw new ArgumentException($"LoRA adapter '{adapter.Name}': rank {adapter.Rank} exceeds the maximum LoRA rank {MaxRank}");
         if (_adapters.ContainsKey(adapter.Name)) throw new ArgumentException($"LoRA adapter '{adapter.Name}' is already loaded");
-        _adapters.Add(adapter.Name, new Registered(adapter, $"{adapter.Name}#{++_registrations}"));
+        _adapters.Add(adapter.Name, new Registered(adapter, $"{adapter.Name}#{++_registrations}") { LastUsed = ++_clock });
     }
 
     /// <summary>Removes an adapter that no running request holds; its slot is emptied.</summary>
@@ -113,6 +116,7 @@ public sealed class LoraSlotManager : IAdmissionGate
         }
         _slotPins[slot]++;
         _slotUsed[slot] = ++_clock;
+        _slots[slot]!.LastUsed = _clock;
         return true;
     }
 
@@ -134,5 +138,26 @@ public sealed class LoraSlotManager : IAdmissionGate
         return best;
     }
 
-    private sealed record Registered(LoraAdapter Adapter, string CacheId);
+    /// <summary>
+    /// The registered adapter used least recently that no request in <paramref name="inUse"/> (cache ids) needs
+    /// and no slot pins, or null when every one is needed.
+    /// </summary>
+    public string? EvictionCandidate(IReadOnlySet<string> inUse)
+    {
+        ArgumentNullException.ThrowIfNull(inUse);
+        Registered? best = null;
+        foreach (var r in _adapters.Values)
+        {
+            if (inUse.Contains(r.CacheId)) continue;
+            int slot = SlotOf(r.CacheId);
+            if (slot >= 0 && _slotPins[slot] > 0) continue;
+            if (best == null || r.LastUsed < best.LastUsed) best = r;
+        }
+        return best?.Adapter.Name;
+    }
+
+    private sealed record Registered(LoraAdapter Adapter, string CacheId)
+    {
+        public long LastUsed { get; set; }
+    }
 }

@@ -181,6 +181,14 @@ public sealed class EngineCore : IDisposable
         return true;
     }
 
+    /// <summary>Cache ids of the adapters that admitted, unfinished requests use.</summary>
+    public IReadOnlySet<string> AdaptersInUse()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in _active.Values) if (a.Scheduled.Namespace.AdapterId is { } id) ids.Add(id);
+        return ids;
+    }
+
     /// <summary>Aborts every request that uses the adapter <paramref name="name"/> (before it is unloaded).</summary>
     public int AbortAdapterRequests(string name)
     {

@@ -86,6 +86,14 @@ public sealed class LlmEngine : IDisposable
         return OnEngineThread(() =>
         {
             var slots = _core.Adapters ?? throw new InvalidOperationException("LoRA adapters are not enabled on this engine");
+            int capacity = _core.Options.MaxCpuLoras ?? _core.Options.MaxLoras;
+            if (slots.Count >= capacity && !slots.Contains(adapter.Name))
+            {
+                // Host memory holds at most max-cpu-loras adapters: drop the least recently used one nobody needs.
+                string victim = slots.EvictionCandidate(_core.AdaptersInUse())
+                    ?? throw new InvalidOperationException($"all {slots.Count} loaded LoRA adapters are in use (max-cpu-loras {capacity}); retry later");
+                slots.Unregister(victim);
+            }
             slots.Register(adapter);
             _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
         });

@@ -47,6 +47,39 @@ public sealed class LlmEngineAdapterTests : IDisposable
         Assert.Equal(engine.Stats.TotalBlocks, engine.Stats.FreeBlocks);
     }
 
+    [Fact]
+    public async Task Host_memory_holds_max_cpu_loras_adapters_evicting_the_least_recently_used_one_nobody_needs()
+    {
+        using var engine = new LlmEngine(new EngineCore(_opened.Model, _opened.Tokenizer,
+            new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, MaxLoras = 1, MaxCpuLoras = 2, OutputBufferCapacity = 1 }));
+        var prompt = _opened.Tokenizer.Encode("Once upon a time");
+        EngineRequest Request(string adapter, int maxTokens) => new() { PromptTokens = prompt, Sampling = new SamplingParams { Temperature = 0, MaxTokens = maxTokens, IgnoreEos = true }, Adapter = adapter };
+        async Task Run(string adapter)
+        {
+            await foreach (var _ in engine.GenerateAsync(Request(adapter, 3))) { }
+        }
+        await engine.LoadAdapterAsync(Adapter("a")).WaitAsync(Timeout);
+        await engine.LoadAdapterAsync(Adapter("b")).WaitAsync(Timeout);
+        await Run("a");
+        await engine.LoadAdapterAsync(Adapter("c")).WaitAsync(Timeout);
+        // b was used least recently (never): it goes, a stays.
+        Assert.Equal(["a", "c"], engine.Adapters.Order());
+
+        // An adapter a running request needs is never evicted: with a and c both needed, loading d fails.
+        var holdA = engine.Submit(Request("a", 400));
+        var holdC = engine.Submit(Request("c", 400));
+        Assert.True(await holdA.Outputs.WaitToReadAsync().AsTask().WaitAsync(Timeout));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.LoadAdapterAsync(Adapter("d")).WaitAsync(Timeout));
+        Assert.Contains("in use", e.Message, StringComparison.Ordinal);
+        holdA.Abort();
+        holdC.Abort();
+        await foreach (var _ in holdA.ReadAllAsync()) { }
+        await foreach (var _ in holdC.ReadAllAsync()) { }
+        await engine.LoadAdapterAsync(Adapter("d")).WaitAsync(Timeout);
+        Assert.Equal(2, engine.Adapters.Count);
+        Assert.Contains("d", engine.Adapters);
+    }
+
     public void Dispose()
     {
         _opened.Dispose();
