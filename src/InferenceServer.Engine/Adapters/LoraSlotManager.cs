@@ -83,6 +83,14 @@ public sealed class LoraSlotManager : IAdmissionGate
         return _adapters.TryGetValue(name, out var r) ? r.CacheId : throw new KeyNotFoundException($"LoRA adapter '{name}' is not loaded");
     }
 
+    /// <summary>The name of the registered adapter with this cache id, or null (none, or unloaded since).</summary>
+    public string? NameOf(string? cacheId)
+    {
+        if (cacheId == null) return null;
+        foreach (var r in _adapters.Values) if (string.Equals(r.CacheId, cacheId, StringComparison.Ordinal)) return r.Adapter.Name;
+        return null;
+    }
+
     /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public bool Contains(string name) => _adapters.ContainsKey(name);
 

@@ -109,8 +109,21 @@ public sealed class EngineCore : IDisposable
     public int RequestCount => _active.Count;
 
     /// <summary>The engine's load now (engine thread only; <see cref="LlmEngine.Stats"/> is the thread-safe copy).</summary>
-    public EngineStats Stats => new(_scheduler.Running.Count, _scheduler.Waiting.Count, Blocks.NumBlocks, Blocks.FreeBlockCount,
+    public EngineStats Stats => Adapters is null
+        ? BaseStats
+        : BaseStats with { RunningPerAdapter = PerAdapter(_scheduler.Running), WaitingPerAdapter = PerAdapter(_scheduler.Waiting) };
+
+    private EngineStats BaseStats => new(_scheduler.Running.Count, _scheduler.Waiting.Count, Blocks.NumBlocks, Blocks.FreeBlockCount,
         Blocks.UsageFraction, Blocks.Stats, _preemptions, _steps);
+
+    /// <summary>Requests per adapter name among <paramref name="requests"/> (for vllm:lora_requests_info).</summary>
+    private Dictionary<string, int> PerAdapter(IEnumerable<ScheduledRequest> requests)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in requests)
+            if (Adapters!.NameOf(r.Namespace.AdapterId) is { } name) counts[name] = counts.GetValueOrDefault(name) + 1;
+        return counts;
+    }
 
     /// <summary>
     /// Slots in blocks held by running requests, and how many of them hold (or are about to hold) a token; the
