@@ -32,6 +32,9 @@ public sealed class CpuAttentionTests : IDisposable
     public void Bf16_kv_cache_attends_over_the_rounded_keys_and_values(int qHeads, int kvHeads, int headDim, int blockSize)
     {
         RunAndCompare(qHeads, kvHeads, headDim, blockSize, [0, 11, 37], [7, 5, 1], slidingWindow: 0, seed: qHeads * 100 + headDim, TensorDType.BF16);
+        // Chunks longer than one query tile, after a cached prefix, and with a sliding window.
+        RunAndCompare(qHeads, kvHeads, headDim, blockSize, [0, 11, 3], [40, 17, 1], slidingWindow: 0, seed: qHeads + headDim, TensorDType.BF16);
+        RunAndCompare(qHeads, kvHeads, headDim, blockSize, [30, 0], [35, 20], slidingWindow: 13, seed: headDim, TensorDType.BF16);
     }
 
     [Theory]

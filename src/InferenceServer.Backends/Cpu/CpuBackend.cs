@@ -21,7 +21,6 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     private readonly PagedAttentionWork<BF16Kv> _attentionBF16 = new();
     private readonly GemvQ8_0Work _gemvQ8 = new();
     private readonly GemmQ8_0Work _gemmQ8Int;
-    private int[] _tokenSequence = new int[64];
 
     public CpuBackend(int threads = 0)
     {
@@ -149,20 +148,13 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         where TKv : struct, IKvElements
     {
         var layout = c.Layout;
-        int tokens = batch.TokenCount;
-        if (_tokenSequence.Length < tokens) _tokenSequence = new int[Math.Max(tokens, _tokenSequence.Length * 2)];
         int maxContext = 0;
-        for (int s = 0; s < batch.SequenceCount; s++)
-        {
-            for (int t = batch.QueryStart[s]; t < batch.QueryStart[s + 1]; t++) _tokenSequence[t] = s;
-            maxContext = Math.Max(maxContext, batch.ContextLength[s]);
-        }
+        for (int s = 0; s < batch.SequenceCount; s++) maxContext = Math.Max(maxContext, batch.ContextLength[s]);
         work.Q = (float*)q.Pointer;
         work.KCache = c.K(layer);
         work.VCache = c.V(layer);
         work.Output = (float*)output.Pointer;
         work.Batch = batch;
-        work.TokenSequence = _tokenSequence;
         work.QHeads = qHeads;
         work.KvHeads = layout.NumKvHeads;
         work.HeadDim = layout.HeadDim;
@@ -170,7 +162,13 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         work.Scale = scale;
         work.SlidingWindow = slidingWindow;
         work.Scores = _scratch.Scores((long)(qHeads / layout.NumKvHeads) * maxContext);
-        _pool.Run(work, tokens * layout.NumKvHeads, grain: 1);
+        if (layout.DType != TensorDType.F32)
+        {
+            long blocks = (maxContext + layout.BlockSize - 1) / layout.BlockSize + 1;
+            work.Widened = _scratch.Widened(2 * blocks * layout.BlockSize * layout.HeadDim);
+        }
+        int tiles = work.PlanTiles();
+        _pool.Run(work, tiles * layout.NumKvHeads, grain: 1);
     }
 
     public void SiluMul(DeviceBuffer gate, DeviceBuffer up, int rows, int inter, DeviceBuffer output)

@@ -11,6 +11,8 @@ internal sealed unsafe class Scratch : IDisposable
     private readonly int _threads;
     private readonly float*[] _scores;
     private long _scoreCapacity;
+    private readonly float*[] _widened;
+    private long _widenedCapacity;
     private readonly GrowBuffer _permuted = new();
     private readonly GrowBuffer _quantized = new();
     private readonly GrowBuffer _scales = new();
@@ -19,9 +21,13 @@ internal sealed unsafe class Scratch : IDisposable
     {
         _threads = threads;
         _scores = new float*[threads];
+        _widened = new float*[threads];
     }
 
     public float*[] Scores(long floats) => PerThread(_scores, ref _scoreCapacity, floats);
+
+    /// <summary>Per thread, fp32 room for the K and V runs an attention tile widens.</summary>
+    public float*[] Widened(long floats) => PerThread(_widened, ref _widenedCapacity, floats);
 
     public float* Permuted(long floats) => (float*)_permuted.Ensure(floats * 4);
 
@@ -50,6 +56,8 @@ internal sealed unsafe class Scratch : IDisposable
         {
             if (_scores[i] != null) NativeMemory.AlignedFree(_scores[i]);
             _scores[i] = null;
+            if (_widened[i] != null) NativeMemory.AlignedFree(_widened[i]);
+            _widened[i] = null;
         }
         _permuted.Dispose();
         _quantized.Dispose();

@@ -5,17 +5,21 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 
 /// <summary>
 /// Causal attention over the paged KV cache for a varlen batch (prefill chunks and decode tokens alike).
-/// One item is (token, kv head): each cached K and V row is read once and used by every query head of its group.
-/// Generic over the KV storage type (<typeparamref name="TKv"/>).
+/// One item is (query tile, kv head): a tile is up to <see cref="TileTokens"/> consecutive new tokens of one
+/// sequence, and each cached K and V row is used by every query head of its group. For bf16 caches a tile of
+/// several tokens first widens the K/V runs it reads into fp32 scratch once, so prefill does not widen the same
+/// element once per query. Generic over the KV storage type (<typeparamref name="TKv"/>).
 /// </summary>
 public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : struct, IKvElements
 {
+    /// <summary>Most new tokens of one sequence in a work item.</summary>
+    public const int TileTokens = 16;
+
     public float* Q;
     public void* KCache;
     public void* VCache;
     public float* Output;
     public AttentionBatch Batch = null!;
-    public int[] TokenSequence = [];
     public int QHeads;
     public int KvHeads;
     public int HeadDim;
@@ -23,41 +27,99 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
     public float Scale;
     public int SlidingWindow;
 
+    /// <summary>Tiles as (sequence, first token row, token count), three ints each.</summary>
+    public int[] Tiles = [];
+
     /// <summary>Per worker, room for group × context scores.</summary>
     public float*[] Scores = [];
 
+    /// <summary>Per worker, room for the widened K and V runs of one tile (2 × context rounded up to blocks × head size).</summary>
+    public float*[] Widened = [];
+
+    /// <summary>Whether stored elements must be widened (bf16); fp32 tiles read the cache directly.</summary>
+    private static bool Widens => typeof(TKv) != typeof(F32Kv);
+
+    /// <summary>Fills <see cref="Tiles"/> from the batch; returns the number of tiles.</summary>
+    public int PlanTiles()
+    {
+        var b = Batch;
+        int count = 0;
+        for (int s = 0; s < b.SequenceCount; s++)
+            count += (b.QueryStart[s + 1] - b.QueryStart[s] + TileTokens - 1) / TileTokens;
+        if (Tiles.Length < count * 3) Tiles = new int[Math.Max(count * 3, Tiles.Length * 2)];
+        int t = 0;
+        for (int s = 0; s < b.SequenceCount; s++)
+        {
+            for (int row = b.QueryStart[s]; row < b.QueryStart[s + 1]; row += TileTokens)
+            {
+                Tiles[t++] = s;
+                Tiles[t++] = row;
+                Tiles[t++] = Math.Min(TileTokens, b.QueryStart[s + 1] - row);
+            }
+        }
+        return count;
+    }
+
     public override void Execute(int start, int end, int worker)
     {
-        int group = QHeads / KvHeads;
         float* scores = Scores[worker];
         for (int item = start; item < end; item++)
         {
-            int token = item / KvHeads, kvHead = item % KvHeads;
-            int seq = TokenSequence[token];
+            int tile = item / KvHeads, kvHead = item % KvHeads;
+            int seq = Tiles[tile * 3], row0 = Tiles[tile * 3 + 1], rows = Tiles[tile * 3 + 2];
             int qStart = Batch.QueryStart[seq], qCount = Batch.QueryStart[seq + 1] - qStart;
             int ctx = Batch.ContextLength[seq];
-            int pos = ctx - qCount + (token - qStart);
-            int first = SlidingWindow > 0 ? Math.Max(0, pos - SlidingWindow + 1) : 0;
-            int len = pos - first + 1;
-            var table = Batch.BlockTable(seq);
-            float* q0 = Q + ((long)token * QHeads + kvHead * group) * HeadDim;
+            int firstPos = ctx - qCount + (row0 - qStart);
+            var cache = new KvView(KCache, VCache, Batch.BlockTables, seq * Batch.MaxBlocksPerSequence, 0, KvHeads, kvHead);
+            if (rows == 1 || !Widens || BlockSize * HeadDim % 16 != 0)
+            {
+                for (int r = 0; r < rows; r++) AttendToken<TKv>(cache, row0 + r, firstPos + r, kvHead, scores);
+                continue;
+            }
+            // Widen the blocks this tile reads once; its tokens then attend over fp32 copies.
+            int lo = SlidingWindow > 0 ? Math.Max(0, firstPos - SlidingWindow + 1) : 0;
+            int hi = firstPos + rows - 1;
+            int firstBlock = lo / BlockSize, lastBlock = hi / BlockSize;
+            long run = (long)BlockSize * HeadDim;
+            float* kf = Widened[worker], vf = kf + (lastBlock - firstBlock + 1) * run;
+            for (int b = firstBlock; b <= lastBlock; b++)
+            {
+                long src = cache.Run(b, BlockSize, HeadDim);
+                float* kd = kf + (b - firstBlock) * run, vd = vf + (b - firstBlock) * run;
+                for (long i = 0; i < run; i += 16)
+                {
+                    TKv.Load16(KCache, src + i).Store(kd + i);
+                    TKv.Load16(VCache, src + i).Store(vd + i);
+                }
+            }
+            var widened = new KvView(kf, vf, null, 0, firstBlock, 1, 0);
+            for (int r = 0; r < rows; r++) AttendToken<F32Kv>(widened, row0 + r, firstPos + r, kvHead, scores);
+        }
+    }
 
-            // Scores: walk the context block by block. K is transposed inside a block, so 16 positions are one vector.
-            for (int p = first, j = 0; p <= pos;)
-            {
-                int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-                long kt = HeadRun(table[p / BlockSize], kvHead);
-                for (int g = 0; g < group; g++) BlockScores(q0 + g * HeadDim, kt, offset, n, scores + g * len + j);
-                p += n;
-                j += n;
-            }
-            for (int g = 0; g < group; g++)
-            {
-                float* s = scores + g * len;
-                float sum = VectorMath.ExpShiftedSum(s, len, VectorMath.Max(s, len));
-                VectorMath.Scale(s, 1f / sum, len);
-                WeightedValues(s, table, first, pos, kvHead, Output + ((long)token * QHeads + kvHead * group + g) * HeadDim);
-            }
+    /// <summary>One new token at <paramref name="pos"/> attends over its context for every query head of the group.</summary>
+    private void AttendToken<TLoad>(KvView view, int token, int pos, int kvHead, float* scores) where TLoad : struct, IKvElements
+    {
+        int group = QHeads / KvHeads;
+        int first = SlidingWindow > 0 ? Math.Max(0, pos - SlidingWindow + 1) : 0;
+        int len = pos - first + 1;
+        float* q0 = Q + ((long)token * QHeads + kvHead * group) * HeadDim;
+
+        // Scores: walk the context block by block. K is transposed inside a block, so 16 positions are one vector.
+        for (int p = first, j = 0; p <= pos;)
+        {
+            int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
+            long kt = view.Run(p / BlockSize, BlockSize, HeadDim);
+            for (int g = 0; g < group; g++) BlockScores<TLoad>(q0 + g * HeadDim, view.K, kt, offset, n, scores + g * len + j);
+            p += n;
+            j += n;
+        }
+        for (int g = 0; g < group; g++)
+        {
+            float* s = scores + g * len;
+            float sum = VectorMath.ExpShiftedSum(s, len, VectorMath.Max(s, len));
+            VectorMath.Scale(s, 1f / sum, len);
+            WeightedValues<TLoad>(s, view, first, pos, Output + ((long)token * QHeads + kvHead * group + g) * HeadDim);
         }
     }
 
@@ -65,10 +127,10 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
     /// output = Σ_j probs[j] · V[first + j] for one head: 16 dimensions at a time stay in a register across all
     /// positions, so the output row is written once instead of once per position.
     /// </summary>
-    private void WeightedValues(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
+    private void WeightedValues<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
     {
-        if (HeadDim == 64) { WeightedValues64(probs, table, first, pos, kvHead, output); return; }
-        if (HeadDim == 128) { WeightedValues128(probs, table, first, pos, kvHead, output); return; }
+        if (HeadDim == 64) { WeightedValues64<TLoad>(probs, view, first, pos, output); return; }
+        if (HeadDim == 128) { WeightedValues128<TLoad>(probs, view, first, pos, output); return; }
         int hd = HeadDim, d = 0;
         for (; d + 16 <= hd; d += 16)
         {
@@ -76,14 +138,14 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
             for (int p = first, j = 0; p <= pos;)
             {
                 int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-                long v = HeadRun(table[p / BlockSize], kvHead) + offset * hd + d;
+                long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * hd + d;
                 int i = 0;
                 for (; i + 2 <= n; i += 2, v += 2 * hd)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TKv.Load16(VCache, v), a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i + 1]), TKv.Load16(VCache, v + hd), a1);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TLoad.Load16(view.V, v), a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i + 1]), TLoad.Load16(view.V, v + hd), a1);
                 }
-                if (i < n) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TKv.Load16(VCache, v), a0);
+                if (i < n) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TLoad.Load16(view.V, v), a0);
                 p += n;
                 j += n;
             }
@@ -93,40 +155,40 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
         {
             float acc = 0;
             for (int p = first, j = 0; p <= pos; p++, j++)
-                acc += probs[j] * TKv.Load1(VCache, HeadRun(table[p / BlockSize], kvHead) + (p % BlockSize) * hd + d);
+                acc += probs[j] * TLoad.Load1(view.V, view.Run(p / BlockSize, BlockSize, HeadDim) + (p % BlockSize) * hd + d);
             output[d] = acc;
         }
     }
 
     // Head size 64: the whole output row is 4 registers; two positions at a time give 8 independent chains.
-    private void WeightedValues64(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
+    private void WeightedValues64<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
         for (int p = first, j = 0; p <= pos;)
         {
             int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            long v = HeadRun(table[p / BlockSize], kvHead) + offset * 64;
+            long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * 64;
             int i = 0;
             for (; i + 2 <= n; i += 2, v += 128)
             {
                 var pa = Vector512.Create(probs[j + i]);
                 var pb = Vector512.Create(probs[j + i + 1]);
-                a0 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 48), a3);
-                b0 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 64), b0);
-                b1 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 80), b1);
-                b2 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 96), b2);
-                b3 = Vector512.FusedMultiplyAdd(pb, TKv.Load16(VCache, v + 112), b3);
+                a0 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 48), a3);
+                b0 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 64), b0);
+                b1 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 80), b1);
+                b2 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 96), b2);
+                b3 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 112), b3);
             }
             if (i < n)
             {
                 var pa = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, TKv.Load16(VCache, v + 48), a3);
+                a0 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 48), a3);
             }
             p += n;
             j += n;
@@ -138,24 +200,24 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
     }
 
     // Head size 128: the output row is 8 registers, 8 independent chains per position.
-    private void WeightedValues128(float* probs, Span<int> table, int first, int pos, int kvHead, float* output)
+    private void WeightedValues128<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int p = first, j = 0; p <= pos;)
         {
             int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            long v = HeadRun(table[p / BlockSize], kvHead) + offset * 128;
+            long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * 128;
             for (int i = 0; i < n; i++, v += 128)
             {
                 var pr = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 48), a3);
-                a4 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 64), a4);
-                a5 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 80), a5);
-                a6 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 96), a6);
-                a7 = Vector512.FusedMultiplyAdd(pr, TKv.Load16(VCache, v + 112), a7);
+                a0 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v), a0);
+                a1 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 48), a3);
+                a4 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 64), a4);
+                a5 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 80), a5);
+                a6 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 96), a6);
+                a7 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 112), a7);
             }
             p += n;
             j += n;
@@ -165,7 +227,7 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
     }
 
     /// <summary>scores[i] = Scale · q·k(offset + i) for n positions of one block of transposed keys.</summary>
-    private void BlockScores(float* q, long kt, int offset, int n, float* scores)
+    private void BlockScores<TLoad>(float* q, void* keys, long kt, int offset, int n, float* scores) where TLoad : struct, IKvElements
     {
         int bs = BlockSize, hd = HeadDim;
         int i = 0;
@@ -177,27 +239,41 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
             int d = 0;
             for (; d + 8 <= hd; d += 8, col += 8 * bs)
             {
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(KCache, col), a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), TKv.Load16(KCache, col + bs), a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), TKv.Load16(KCache, col + 2 * bs), a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), TKv.Load16(KCache, col + 3 * bs), a3);
-                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), TKv.Load16(KCache, col + 4 * bs), a4);
-                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), TKv.Load16(KCache, col + 5 * bs), a5);
-                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), TKv.Load16(KCache, col + 6 * bs), a6);
-                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), TKv.Load16(KCache, col + 7 * bs), a7);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TLoad.Load16(keys, col), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), TLoad.Load16(keys, col + bs), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), TLoad.Load16(keys, col + 2 * bs), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), TLoad.Load16(keys, col + 3 * bs), a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), TLoad.Load16(keys, col + 4 * bs), a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), TLoad.Load16(keys, col + 5 * bs), a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), TLoad.Load16(keys, col + 6 * bs), a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), TLoad.Load16(keys, col + 7 * bs), a7);
             }
-            for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TKv.Load16(KCache, col), a0);
+            for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TLoad.Load16(keys, col), a0);
             ((((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) * Scale).Store(scores + i);
         }
         for (; i < n; i++)
         {
             float sum = 0;
             long col = kt + offset + i;
-            for (int d = 0; d < hd; d++) sum += q[d] * TKv.Load1(KCache, col + (long)d * bs);
+            for (int d = 0; d < hd; d++) sum += q[d] * TLoad.Load1(keys, col + (long)d * bs);
             scores[i] = sum * Scale;
         }
     }
 
-    /// <summary>Element index of the start of one head's run of keys (or values) in a block.</summary>
-    private long HeadRun(int block, int kvHead) => ((long)block * KvHeads + kvHead) * BlockSize * HeadDim;
+    /// <summary>
+    /// Where one kv head's K and V runs are: the paged cache through a sequence's block table, or fp32 scratch
+    /// holding consecutive blocks from <c>firstBlock</c> on for a single head.
+    /// </summary>
+    private readonly struct KvView(void* k, void* v, int[]? table, int tableOffset, int firstBlock, int heads, int head)
+    {
+        public void* K => k;
+        public void* V => v;
+
+        /// <summary>Element index of the start of the head's run in the block holding positions of <paramref name="blockIndex"/>.</summary>
+        public long Run(int blockIndex, int blockSize, int headDim)
+        {
+            long block = table != null ? table[tableOffset + blockIndex] : blockIndex - firstBlock;
+            return (block * heads + head) * blockSize * headDim;
+        }
+    }
 }
