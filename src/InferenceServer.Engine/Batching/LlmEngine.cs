@@ -90,13 +90,25 @@ public sealed class LlmEngine : IDisposable
             if (slots.Count >= capacity && !slots.Contains(adapter.Name))
             {
                 // Host memory holds at most max-cpu-loras adapters: drop the least recently used one nobody needs.
-                string victim = slots.EvictionCandidate(_core.AdaptersInUse())
+                string victim = slots.EvictionCandidate(AdaptersNeeded(slots))
                     ?? throw new InvalidOperationException($"all {slots.Count} loaded LoRA adapters are in use (max-cpu-loras {capacity}); retry later");
                 slots.Unregister(victim);
             }
             slots.Register(adapter);
             _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
         });
+    }
+
+    /// <summary>
+    /// Cache ids of adapters that admitted requests use, plus those of requests submitted but not yet taken in by this
+    /// thread (admin actions run before queued submissions, so evicting their adapter would fail them as unknown).
+    /// </summary>
+    private HashSet<string> AdaptersNeeded(Adapters.LoraSlotManager slots)
+    {
+        var needed = new HashSet<string>(_core.AdaptersInUse(), StringComparer.Ordinal);
+        foreach (var command in _commands)
+            if (command.Request?.Adapter is { } name && slots.Contains(name)) needed.Add(slots.CacheId(name)!);
+        return needed;
     }
 
     /// <summary>
