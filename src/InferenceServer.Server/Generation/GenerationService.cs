@@ -14,6 +14,28 @@ public sealed class GenerationService(ServedModel model, AdmissionController adm
     public ServedModel Model => model;
 
     /// <summary>
+    /// <see cref="Start"/> once the LoRA adapters the sequences name are loaded in the engine (reloading ones evicted
+    /// from host memory); only this request waits for such a load.
+    /// </summary>
+    public async Task<GenerationSession> StartAsync(IReadOnlyList<SequenceSpec> sequences, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var adapters = sequences.Select(s => s.Request.Adapter).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        for (int attempt = 0; ; attempt++)
+        {
+            foreach (var adapter in adapters) await model.Adapters.EnsureLoadedAsync(adapter).WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                return Start(sequences, cancellation);
+            }
+            catch (UnknownAdapterException e) when (attempt < 2 && model.Adapters.Contains(e.Adapter))
+            {
+                // Evicted by another load between the check and the submission: load it again.
+            }
+        }
+    }
+
+    /// <summary>
     /// Throws <see cref="InvalidRequestException"/> for a sequence the engine cannot serve, <see cref="OverloadedException"/>
     /// when the queue is full, <see cref="EngineFailedException"/> when the server is stopping.
     /// </summary>

@@ -44,6 +44,7 @@ public sealed class GrpcErrorInterceptor : Interceptor
             RpcException => null,
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 new RpcException(new Status(context.Deadline <= DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled")),
+            UnknownAdapterException => new RpcException(new Status(StatusCode.NotFound, e.Message)),
             InvalidRequestException or ArgumentException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
             OverloadedException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             EngineFailedException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),

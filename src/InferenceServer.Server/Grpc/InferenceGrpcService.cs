@@ -16,7 +16,7 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var model = generation.Model;
-        CheckModel(request.Model);
+        string? adapter = SelectAdapter(request.Model, request.Adapter);
         int[] prompt = request.PromptCase switch
         {
             GenerateRequest.PromptOneofCase.Text => model.Tokenizer.Encode(request.Text),
@@ -28,10 +28,11 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
             PromptTokens = prompt,
             Sampling = ToSampling(request.Sampling, prompt.Length, model.MaxContext),
             CacheSalt = string.IsNullOrEmpty(request.CacheSalt) ? null : request.CacheSalt,
+            Adapter = adapter,
             // The engine also stops the request at its deadline itself, at the next step.
             Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
         };
-        await using var session = generation.Start([new SequenceSpec(0, 0, engineRequest)], context.CancellationToken);
+        await using var session = await generation.StartAsync([new SequenceSpec(0, 0, engineRequest)], context.CancellationToken).ConfigureAwait(false);
         await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))
         {
             var o = c.Output;
@@ -74,13 +75,36 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
     {
         var m = generation.Model;
         var response = new ListModelsResponse();
-        response.Models.Add(new ModelInfo { Id = m.Name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created });
+        response.Models.Add(new ModelInfo { Id = m.Name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created, Root = m.Path });
+        foreach (var (name, path) in m.Adapters.Known)
+            response.Models.Add(new ModelInfo { Id = name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created, Root = path, Parent = m.Name });
         return Task.FromResult(response);
     }
 
-    private void CheckModel(string requested)
+    public override async Task<LoraAdapterResponse> LoadLoraAdapter(LoadLoraAdapterRequest request, ServerCallContext context)
     {
-        if (!generation.Model.Answers(requested)) throw ApiException.ModelNotFound(requested);
+        ArgumentNullException.ThrowIfNull(request);
+        await generation.Model.Adapters.LoadAsync(request.LoraName, request.LoraPath).ConfigureAwait(false);
+        return new LoraAdapterResponse { Message = $"Success: LoRA adapter '{request.LoraName}' added successfully." };
+    }
+
+    public override async Task<LoraAdapterResponse> UnloadLoraAdapter(UnloadLoraAdapterRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await generation.Model.Adapters.UnloadAsync(request.LoraName).ConfigureAwait(false);
+        return new LoraAdapterResponse { Message = $"Success: LoRA adapter '{request.LoraName}' removed successfully." };
+    }
+
+    private void CheckModel(string requested) => generation.Model.Select(requested);
+
+    /// <summary>The adapter field wins; "model" may name the same adapter, the base model or be empty.</summary>
+    private string? SelectAdapter(string model, string adapter)
+    {
+        var selected = generation.Model.Select(model);
+        if (string.IsNullOrEmpty(adapter)) return selected.Adapter;
+        if (selected.Adapter is { } other && other != adapter)
+            throw ApiException.BadRequest($"'model' names the LoRA adapter '{other}' but 'adapter' names '{adapter}'.", "adapter");
+        return generation.Model.Select(adapter).Adapter;
     }
 
     private static SamplingParams ToSampling(SamplingParameters? p, int promptTokens, int maxContext)

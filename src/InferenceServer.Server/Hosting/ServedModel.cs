@@ -2,6 +2,7 @@ using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
 
 namespace InferenceServer.Server.Hosting;
@@ -11,10 +12,11 @@ public sealed class ServedModel : IDisposable
 {
     private readonly OpenedModel _opened;
 
-    private ServedModel(OpenedModel opened, LlmEngine engine, ModelChatTemplates templates, string name)
+    private ServedModel(OpenedModel opened, LlmEngine engine, ModelChatTemplates templates, string name, LoraAdapters adapters)
     {
         _opened = opened;
         Engine = engine;
+        Adapters = adapters;
         ChatTemplates = templates;
         Name = name;
         Version = opened.Model.Manifest?.Version ?? "";
@@ -22,6 +24,12 @@ public sealed class ServedModel : IDisposable
     }
 
     public LlmEngine Engine { get; }
+
+    /// <summary>The LoRA adapters requests may name (none unless started with LoRA enabled).</summary>
+    public LoraAdapters Adapters { get; }
+
+    /// <summary>The model's folder or file, as vLLM's "root" of the base model card.</summary>
+    public string Path => _opened.Model.Path;
     public ITextTokenizer Tokenizer => _opened.Tokenizer;
     public ModelChatTemplates ChatTemplates { get; }
 
@@ -37,8 +45,8 @@ public sealed class ServedModel : IDisposable
     /// <summary>Most prompt plus generated tokens one request may hold.</summary>
     public int MaxContext => Engine.Core.MaxContext;
 
-    /// <summary>Whether <paramref name="requested"/> (a request's "model"; null or empty means the default) names this model.</summary>
-    public bool Answers(string? requested) => string.IsNullOrEmpty(requested) || string.Equals(requested, Name, StringComparison.Ordinal);
+    /// <summary>The base model or LoRA adapter a request's "model" names (null or empty: the base model); else 404.</summary>
+    public ModelSelection Select(string? requested) => Adapters.Select(Name, requested);
 
     /// <summary>Loads the model and starts its engine; throws with a clear message when the files or settings are wrong.</summary>
     public static ServedModel Load(ServerOptions options)
@@ -60,17 +68,49 @@ public sealed class ServedModel : IDisposable
                 KvCacheMemoryBytes = options.KvCacheMemoryBytes,
                 BlockSize = options.BlockSize,
                 EnablePrefixCaching = options.EnablePrefixCaching,
+                EnableLora = options.EnableLora,
+                MaxLoras = options.MaxLoras,
+                MaxCpuLoras = options.MaxCpuLoras,
+                MaxLoraRank = options.MaxLoraRank,
             };
-            string folder = Directory.Exists(model.Path) ? model.Path : Path.GetDirectoryName(Path.GetFullPath(model.Path))!;
+            string folder = Directory.Exists(model.Path) ? model.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(model.Path))!;
             var templates = ModelChatTemplates.Load(folder);
             string version = model.Manifest is { } m ? $"{m.Name}/{m.Version}" : model.Path;
             var engine = new LlmEngine(new EngineCore(model, opened.Tokenizer, engineOptions, version));
-            return new ServedModel(opened, engine, templates, options.ServedModelName ?? model.Name);
+            var adapters = new LoraAdapters(engine, model.Config, options.EnableLora, options.MaxLoraRank, options.LoraDirs);
+            var served = new ServedModel(opened, engine, templates, options.ServedModelName ?? model.Name, adapters);
+            try
+            {
+                Preload(adapters, options.LoraModules);
+            }
+            catch
+            {
+                engine.Dispose();
+                throw;
+            }
+            return served;
         }
         catch
         {
             opened.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Loads the <c>--lora-modules</c>; the first bad one stops the start with a message naming it.</summary>
+    private static void Preload(LoraAdapters adapters, IEnumerable<string> modules)
+    {
+        foreach (var entry in modules)
+        {
+            var module = LoraModuleSpec.Parse(entry);
+            try
+            {
+                adapters.PreloadAsync(module).GetAwaiter().GetResult();
+            }
+            catch (OpenAi.Errors.ApiException e)
+            {
+                throw new ArgumentException($"--lora-modules {module.Name}={module.Path}: {e.Message}", e);
+            }
         }
     }
 

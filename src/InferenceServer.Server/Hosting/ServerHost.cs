@@ -41,6 +41,8 @@ public static class ServerHost
         var state = new ServerState();
         var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
         var metrics = new ServerMetrics(model.Name, () => model.Engine.Stats, () => admission.InFlight);
+        // vLLM exports the adapter gauge only when LoRA is enabled.
+        if (options.EnableLora) _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
         var services = builder.Services;
         services.AddSingleton(options).AddSingleton(model).AddSingleton(state).AddSingleton(listeners)
             .AddSingleton(admission).AddSingleton(metrics).AddSingleton(new ApiKeyCheck(options.ApiKeys))
@@ -100,6 +102,8 @@ public static class ServerHost
         app.MapGet("/v1/models", ModelsEndpoint.Handle);
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/load_lora_adapter", LoraAdapterEndpoints.LoadAsync);
+        app.MapPost("/v1/unload_lora_adapter", LoraAdapterEndpoints.UnloadAsync);
         app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync);
         app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync);
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);

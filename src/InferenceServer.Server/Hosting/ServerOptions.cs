@@ -56,4 +56,16 @@ public sealed class ServerOptions
     public long? KvCacheMemoryBytes { get; set; }
     public int BlockSize { get; set; } = 16;
     public bool EnablePrefixCaching { get; set; } = true;
+
+    // LoRA, with vLLM's flag names.
+    public bool EnableLora { get; set; }
+    public int MaxLoraRank { get; set; } = 16;
+    public int MaxLoras { get; set; } = 4;
+    public int? MaxCpuLoras { get; set; }
+
+    /// <summary>Adapters loaded at start (<c>--lora-modules</c>): "name=path" or vLLM's JSON form.</summary>
+    public IList<string> LoraModules { get; } = [];
+
+    /// <summary>Directories <c>/v1/load_lora_adapter</c> may read from (<c>--lora-dirs</c>); none: runtime loading is off.</summary>
+    public IList<string> LoraDirs { get; } = [];
 }

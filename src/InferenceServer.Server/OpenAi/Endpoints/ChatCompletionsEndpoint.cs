@@ -23,22 +23,22 @@ public static class ChatCompletionsEndpoint
         var model = generation.Model;
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<ChatCompletionRequest>(body.RootElement);
-        if (!model.Answers(request.Model)) throw ApiException.ModelNotFound(request.Model!);
+        var selected = model.Select(request.Model);
         var prompt = ChatPrompt.Build(body.RootElement, model.ChatTemplates, model.Tokenizer);
         int n = SamplingMapper.Choices(request, options.MaxChoices);
         var sampling = SamplingMapper.ToSampling(request, prompt.Length, model.MaxContext);
         var sequences = Enumerable.Range(0, n)
-            .Select(i => new SequenceSpec(i, 0, new EngineRequest { PromptTokens = prompt, Sampling = sampling, CacheSalt = request.CacheSalt }))
+            .Select(i => new SequenceSpec(i, 0, new EngineRequest { PromptTokens = prompt, Sampling = sampling, CacheSalt = request.CacheSalt, Adapter = selected.Adapter }))
             .ToList();
 
         string id = ResponseIds.New("chatcmpl-");
         long created = ResponseIds.Now();
         var logprobs = new LogprobFormatter(model.Tokenizer);
         bool wantLogprobs = request.Logprobs == true;
-        await using var session = generation.Start(sequences, context.RequestAborted);
+        await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
         if (request.Stream == true)
         {
-            ChatCompletionChunk Chunk(ChatChunkChoice choice) => new(id, ChunkObject, created, model.Name, [choice], null);
+            ChatCompletionChunk Chunk(ChatChunkChoice choice) => new(id, ChunkObject, created, selected.Id, [choice], null);
             // Each choice opens with the assistant role and empty content, as OpenAI streams it.
             var opening = sequences.Select(s => (object)Chunk(new ChatChunkChoice(s.Index, new ChatDelta(Assistant, ""), null, null)));
             object? Next(ChoiceOutput c)
@@ -51,7 +51,7 @@ public static class ChatCompletionsEndpoint
             }
             bool includeUsage = request.StreamOptions?.IncludeUsage == true;
             await SseStreaming.RunAsync(context, session, includeUsage, opening, Next,
-                usage => new ChatCompletionChunk(id, ChunkObject, created, model.Name, [], usage)).ConfigureAwait(false);
+                usage => new ChatCompletionChunk(id, ChunkObject, created, selected.Id, [], usage)).ConfigureAwait(false);
             return;
         }
 
@@ -61,7 +61,7 @@ public static class ChatCompletionsEndpoint
             new ChatMessage(Assistant, r.Text.ToString(), null),
             wantLogprobs ? new ChatLogprobs(r.Tokens.Select(t => logprobs.Chat(t)).ToList()) : null,
             r.FinishReason)).ToList();
-        var response = new ChatCompletionResponse(id, Object, created, model.Name, choices, Usage.Of(results.Select(r => r.Final!.Value)));
+        var response = new ChatCompletionResponse(id, Object, created, selected.Id, choices, Usage.Of(results.Select(r => r.Final!.Value)));
         await Results.Json(response, OpenAiJson.Options).ExecuteAsync(context).ConfigureAwait(false);
     }
 }

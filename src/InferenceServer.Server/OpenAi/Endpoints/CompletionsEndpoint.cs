@@ -21,7 +21,7 @@ public static class CompletionsEndpoint
         var model = generation.Model;
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<CompletionRequest>(body.RootElement);
-        if (!model.Answers(request.Model)) throw ApiException.ModelNotFound(request.Model!);
+        var selected = model.Select(request.Model);
         var prompts = CompletionPrompts.Read(request.Prompt, model.Tokenizer);
         int n = SamplingMapper.Choices(request, options.MaxChoices);
         var sequences = new List<SequenceSpec>();
@@ -29,7 +29,7 @@ public static class CompletionsEndpoint
         {
             var sampling = SamplingMapper.ToSampling(request, prompts[p].Length, model.MaxContext);
             for (int i = 0; i < n; i++)
-                sequences.Add(new SequenceSpec(p * n + i, p, new EngineRequest { PromptTokens = prompts[p], Sampling = sampling, CacheSalt = request.CacheSalt }));
+                sequences.Add(new SequenceSpec(p * n + i, p, new EngineRequest { PromptTokens = prompts[p], Sampling = sampling, CacheSalt = request.CacheSalt, Adapter = selected.Adapter }));
         }
         // Echo repeats each prompt's text before its choices' text.
         string[] echo = request.Echo == true ? prompts.Select(p => model.Tokenizer.Decode(p)).ToArray() : Enumerable.Repeat("", prompts.Count).ToArray();
@@ -37,7 +37,7 @@ public static class CompletionsEndpoint
         string id = ResponseIds.New("cmpl-");
         long created = ResponseIds.Now();
         var logprobs = new LogprobFormatter(model.Tokenizer);
-        await using var session = generation.Start(sequences, context.RequestAborted);
+        await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
         if (request.Stream == true)
         {
             var sentEcho = new bool[sequences.Count];
@@ -56,11 +56,11 @@ public static class CompletionsEndpoint
                 offsets[c.Index] += text.Length;
                 if (text.Length == 0 && lp is null && !o.IsFinal) return null;
                 var choice = new CompletionChoice(c.Index, text, lp, o.Finish.ToWireName());
-                return new CompletionResponse(id, Object, created, model.Name, [choice], null);
+                return new CompletionResponse(id, Object, created, selected.Id, [choice], null);
             }
             bool includeUsage = request.StreamOptions?.IncludeUsage == true;
             await SseStreaming.RunAsync(context, session, includeUsage, [], Chunk,
-                usage => new CompletionResponse(id, Object, created, model.Name, [], usage)).ConfigureAwait(false);
+                usage => new CompletionResponse(id, Object, created, selected.Id, [], usage)).ConfigureAwait(false);
             return;
         }
 
@@ -81,7 +81,7 @@ public static class CompletionsEndpoint
             }
             return new CompletionChoice(i, prefix + r.Text, lp, r.FinishReason);
         }).ToList();
-        var response = new CompletionResponse(id, Object, created, model.Name, choices, Usage.Of(results.Select(r => r.Final!.Value)));
+        var response = new CompletionResponse(id, Object, created, selected.Id, choices, Usage.Of(results.Select(r => r.Final!.Value)));
         await Results.Json(response, OpenAiJson.Options).ExecuteAsync(context).ConfigureAwait(false);
     }
 }

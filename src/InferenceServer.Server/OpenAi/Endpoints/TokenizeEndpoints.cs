@@ -15,7 +15,7 @@ public static class TokenizeEndpoints
         ArgumentNullException.ThrowIfNull(model);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<TokenizeRequest>(body.RootElement);
-        if (!model.Answers(request.Model)) throw ApiException.ModelNotFound(request.Model!);
+        model.Select(request.Model);
         int[] tokens;
         if (request.Messages is not null)
             tokens = ChatPrompt.Build(body.RootElement, model.ChatTemplates, model.Tokenizer);
@@ -32,7 +32,7 @@ public static class TokenizeEndpoints
         ArgumentNullException.ThrowIfNull(model);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<DetokenizeRequest>(body.RootElement);
-        if (!model.Answers(request.Model)) throw ApiException.ModelNotFound(request.Model!);
+        model.Select(request.Model);
         var tokens = request.Tokens ?? throw ApiException.BadRequest("'tokens' is required.", "tokens");
         foreach (int t in tokens)
             if ((uint)t >= (uint)model.Tokenizer.VocabSize) throw ApiException.BadRequest($"token id {t} is outside the vocabulary of {model.Tokenizer.VocabSize}", "tokens");

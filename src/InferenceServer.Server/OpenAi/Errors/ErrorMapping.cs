@@ -10,6 +10,7 @@ public static class ErrorMapping
     public static ApiException? ToApi(Exception e) => e switch
     {
         ApiException api => api,
+        UnknownAdapterException unknown => new ApiException(404, unknown.Message, ErrorTypes.InvalidRequest, "model", "model_not_found"),
         InvalidRequestException invalid => ApiException.BadRequest(invalid.Message),
         OverloadedException overloaded => new ApiException(429, overloaded.Message, ErrorTypes.RateLimit, null, "rate_limit_exceeded")
         {

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using InferenceServer.Core.Errors;
+using InferenceServer.Engine.Batching;
+using InferenceServer.Models.Adapters;
+using InferenceServer.Models.Config;
+using InferenceServer.Server.OpenAi.Errors;
+
+namespace InferenceServer.Server.Lora;
+
+/// <summary>
+/// Every LoRA adapter the server was given (preloaded or loaded at run time), by name and folder. The engine keeps
+/// at most max-cpu-loras of them in host memory; a request naming one it evicted reloads it from its folder here,
+/// one load per name at a time, off the request threads of everyone else.
+/// </summary>
+public sealed class LoraAdapters
+{
+    private readonly LlmEngine _engine;
+    private readonly ModelConfig _config;
+    private readonly int _maxRank;
+    private readonly LoraPathPolicy _policy;
+    private readonly ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _loading = new(StringComparer.Ordinal);
+
+    /// <summary>How long a load waits for host memory while every loaded adapter is needed by running requests.</summary>
+    private static readonly TimeSpan HostMemoryWait = TimeSpan.FromSeconds(60);
+
+    public LoraAdapters(LlmEngine engine, ModelConfig config, bool enabled, int maxRank, IEnumerable<string> allowedDirectories)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(config);
+        _engine = engine;
+        _config = config;
+        Enabled = enabled;
+        _maxRank = maxRank;
+        _policy = new LoraPathPolicy(allowedDirectories);
+    }
+
+    /// <summary>Whether the server was started with LoRA enabled.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Adapter name → folder, sorted by name (a snapshot).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Known => [.. _paths.OrderBy(p => p.Key, StringComparer.Ordinal)];
+
+    /// <summary>Names of adapters being read from disk now (their requests wait for them).</summary>
+    public IReadOnlyCollection<string> Loading => [.. _loading.Keys];
+
+    /// <summary>Whether <paramref name="name"/> is an adapter the server knows (loaded in the engine or not).</summary>
+    public bool Contains(string name) => _paths.ContainsKey(name);
+
+    /// <summary>
+    /// The base model or adapter a request's "model" names: empty or <paramref name="baseName"/> is the base model,
+    /// "<paramref name="baseName"/>:adapter" or a bare adapter name an adapter; anything else is 404 model_not_found.
+    /// </summary>
+    public ModelSelection Select(string baseName, string? requested)
+    {
+        if (string.IsNullOrEmpty(requested) || string.Equals(requested, baseName, StringComparison.Ordinal)) return new ModelSelection(baseName, null);
+        string adapter = requested.StartsWith(baseName + ":", StringComparison.Ordinal) ? requested[(baseName.Length + 1)..] : requested;
+        return _paths.ContainsKey(adapter) ? new ModelSelection(requested, adapter) : throw ApiException.ModelNotFound(requested);
+    }
+
+    /// <summary>Loads a <c>--lora-modules</c> adapter at start; its folder is trusted configuration, not confined.</summary>
+    public Task PreloadAsync(LoraModuleSpec module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return AddAsync(module.Name, Path.GetFullPath(module.Path));
+    }
+
+    /// <summary>Loads an adapter at run time (an admin call); its folder must lie inside the allowed directories.</summary>
+    public Task LoadAsync(string? name, string? path)
+    {
+        if (!Enabled) throw ApiException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ApiException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
+        if (name.Contains(':', StringComparison.Ordinal)) throw ApiException.BadRequest($"LoRA adapter name '{name}' must not contain ':'.", "lora_name");
+        string real;
+        try
+        {
+            real = _policy.Resolve(path);
+        }
+        catch (InferenceServerException e)
+        {
+            throw ApiException.BadRequest(e.Message, "lora_path");
+        }
+        return AddAsync(name, real);
+    }
+
+    /// <summary>Forgets an adapter; requests using it end with finish reason abort.</summary>
+    public async Task UnloadAsync(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw ApiException.BadRequest("'lora_name' needs to be provided to unload a LoRA adapter.");
+        if (!_paths.TryRemove(name, out _)) throw new ApiException(404, $"The lora adapter '{name}' cannot be found.", ErrorTypes.InvalidRequest, "lora_name", "model_not_found");
+        // A load in flight finishes first; it sees the name gone or is unloaded right after, so it cannot linger.
+        if (_loading.TryGetValue(name, out var inFlight)) await inFlight.Value.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        try
+        {
+            await _engine.UnloadAdapterAsync(name).ConfigureAwait(false);
+        }
+        catch (UnknownAdapterException)
+        {
+            // Evicted from host memory (or never loaded): nothing of it is left in the engine.
+        }
+    }
+
+    /// <summary>Completes once <paramref name="name"/> is loaded in the engine, reading it from disk if it was evicted.</summary>
+    public Task EnsureLoadedAsync(string name)
+    {
+        if (_engine.Adapters.Contains(name)) return Task.CompletedTask;
+        if (!_paths.TryGetValue(name, out var path)) throw ApiException.ModelNotFound(name);
+        return _loading.GetOrAdd(name, n => new Lazy<Task>(() => LoadOnceAsync(n, path))).Value;
+    }
+
+    private async Task AddAsync(string name, string path)
+    {
+        if (!_paths.TryAdd(name, path)) throw ApiException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
+        try
+        {
+            await EnsureLoadedAsync(name).ConfigureAwait(false);
+        }
+        catch
+        {
+            _paths.TryRemove(new KeyValuePair<string, string>(name, path));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands the adapter to the engine. When host memory is full of adapters running requests need, it waits for one
+    /// to become evictable (requests naming this adapter wait meanwhile, others run on), up to <see cref="HostMemoryWait"/>.
+    /// </summary>
+    private async Task RegisterAsync(LoraAdapter adapter, string path)
+    {
+        var deadline = DateTime.UtcNow + HostMemoryWait;
+        for (int delayMs = 5; ; delayMs = Math.Min(delayMs * 2, 100))
+        {
+            // Unloaded while it was being read or while it waited: do not bring it back.
+            if (!_paths.TryGetValue(adapter.Name, out var current) || current != path) return;
+            try
+            {
+                await _engine.LoadAdapterAsync(adapter).ConfigureAwait(false);
+                return;
+            }
+            catch (ArgumentException) when (_engine.Adapters.Contains(adapter.Name))
+            {
+                return;
+            }
+            catch (InvalidOperationException e) when (DateTime.UtcNow >= deadline)
+            {
+                throw new ApiException(503, e.Message, ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 };
+            }
+            catch (InvalidOperationException)
+            {
+                await Task.Delay(delayMs).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task LoadOnceAsync(string name, string path)
+    {
+        try
+        {
+            LoraAdapter adapter;
+            try
+            {
+                // Reading and transposing the matrices takes a while: keep it off the engine and request threads.
+                adapter = await Task.Run(() => LoraAdapterLoader.Load(path, name, _config, _maxRank)).ConfigureAwait(false);
+            }
+            catch (ModelLoadException e)
+            {
+                throw ApiException.BadRequest(e.Message, "lora_path");
+            }
+            await RegisterAsync(adapter, path).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loading.TryRemove(name, out _);
+        }
+    }
+}
