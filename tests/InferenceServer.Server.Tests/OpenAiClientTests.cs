@@ -1,8 +1,5 @@
 using System.ClientModel;
 using System.Text;
-using System.Text.Json;
-using InferenceServer.ChatTemplates;
-using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Engine.Sampling;
 using OpenAI;
 using OpenAI.Chat;
@@ -24,9 +21,7 @@ public sealed class OpenAiClientTests(ServerFixture fixture)
     /// <summary>What the engine generates for the chat prompt, run directly in the test process.</summary>
     private static (string Text, string Finish, int Tokens, int PromptTokens) Expected(int maxTokens)
     {
-        var body = JsonSerializer.SerializeToElement(new { messages = new[] { new { role = "user", content = Question } } });
-        var templates = ModelChatTemplates.Load(Reference.Model.Model.Path);
-        var prompt = Reference.Model.Tokenizer.Encode(templates.Render(ChatTemplateInput.FromRequestBody(body)), addSpecialTokens: false);
+        var prompt = Reference.ChatPrompt(Question);
         var r = Reference.Generate(prompt, new SamplingParams { Temperature = 0, MaxTokens = maxTokens });
         return (r.Text, r.Finish, r.Tokens, prompt.Length);
     }

@@ -1,4 +1,7 @@
 using System.Text;
+using System.Text.Json;
+using InferenceServer.ChatTemplates;
+using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
@@ -17,6 +20,14 @@ public static class Reference
     private static readonly Lock Gate = new();
 
     public static OpenedModel Model => Solo.Value.Model;
+
+    /// <summary>The prompt tokens the server renders for one user message through the model's chat template.</summary>
+    public static int[] ChatPrompt(string question)
+    {
+        var body = JsonSerializer.SerializeToElement(new { messages = new[] { new { role = "user", content = question } } });
+        var templates = ModelChatTemplates.Load(Model.Model.Path);
+        return Model.Tokenizer.Encode(templates.Render(ChatTemplateInput.FromRequestBody(body)), addSpecialTokens: false);
+    }
 
     /// <summary>Text and finish reason of generating from <paramref name="prompt"/> with <paramref name="sampling"/>.</summary>
     public static (string Text, string Finish, int Tokens) Generate(int[] prompt, SamplingParams sampling)

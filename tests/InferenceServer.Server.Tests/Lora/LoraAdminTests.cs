@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using InferenceServer.Server.Grpc.V1;
+
+namespace InferenceServer.Server.Tests.Lora;
+
+/// <summary>Hot load and unload of adapters over HTTP and gRPC: behind the API key, confined to --lora-dirs, vLLM's bodies.</summary>
+public sealed class LoraAdminTests : IAsyncLifetime
+{
+    private const string Key = "admin-key";
+    private readonly LoraFiles _files = new();
+    private TestServer? _server;
+    private HttpClient? _admin;
+
+    private TestServer Server => _server!;
+    private HttpClient Admin => _admin!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(o =>
+        {
+            o.EnableLora = true;
+            o.MaxLoraRank = 8;
+            o.LoraDirs.Add(_files.Root);
+            o.ApiKeys.Add(Key);
+        });
+        _admin = _server.ClientWithKey(Key);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
+        _files.Dispose();
+    }
+
+    private async Task<(HttpStatusCode Status, string Text)> PostAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string ErrorMessage(string body) => JsonNode.Parse(body)!["error"]!["message"].Str();
+
+    [Fact]
+    public async Task Load_use_and_unload_an_adapter_with_vllm_bodies_and_answers()
+    {
+        string folder = _files.Write("sql");
+        var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "sql", lora_path = folder });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Success: LoRA adapter 'sql' added successfully.", text);
+        Assert.Contains("\"sql\"", await Admin.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+        var (used, _) = await Json.PostAsync(Admin, "/v1/completions", new { model = "sql", prompt = "Once", max_tokens = 4 });
+        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+
+        (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "sql", lora_path = folder });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("has already been loaded", ErrorMessage(text), StringComparison.Ordinal);
+
+        (status, text) = await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "sql" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Success: LoRA adapter 'sql' removed successfully.", text);
+        (status, _) = await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "sql" });
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        var (gone, _) = await Json.PostAsync(Admin, "/v1/completions", new { model = "sql", prompt = "Once", max_tokens = 4 });
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Loading_and_unloading_need_the_api_key()
+    {
+        string folder = _files.Write("keyed");
+        var (status, _) = await PostAsync(Server.Http, "/v1/load_lora_adapter", new { lora_name = "keyed", lora_path = folder });
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        (status, _) = await PostAsync(Server.Http, "/v1/unload_lora_adapter", new { lora_name = "keyed" });
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.DoesNotContain("\"keyed\"", await Admin.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Paths_outside_the_adapter_directories_are_refused_traversal_and_links_included()
+    {
+        var writer = new LoraFiles();
+        string elsewhere = writer.Write("elsewhere");
+        string link = Path.Combine(_files.Root, "link");
+        Directory.CreateSymbolicLink(link, elsewhere);
+        foreach (var path in new[] { elsewhere, Path.Combine(_files.Root, "..", Path.GetFileName(Path.GetDirectoryName(elsewhere)!), "elsewhere"), link })
+        {
+            var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "escape", lora_path = path });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("outside the allowed adapter directories", ErrorMessage(text), StringComparison.Ordinal);
+        }
+        writer.Dispose();
+        Assert.DoesNotContain("\"escape\"", await Admin.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_adapters_are_400_naming_the_adapter_and_the_problem()
+    {
+        string tooBig = _files.Write("big", rank: 16);
+        var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "big", lora_path = tooBig });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("LoRA adapter 'big'", ErrorMessage(text), StringComparison.Ordinal);
+        Assert.Contains("rank 16 exceeds the maximum LoRA rank 8", ErrorMessage(text), StringComparison.Ordinal);
+
+        Directory.CreateDirectory(Path.Combine(_files.Root, "empty"));
+        (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "empty", lora_path = Path.Combine(_files.Root, "empty") });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("LoRA adapter 'empty'", ErrorMessage(text), StringComparison.Ordinal);
+        Assert.Contains("adapter_config.json", ErrorMessage(text), StringComparison.Ordinal);
+
+        (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "nameless" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("'lora_path'", ErrorMessage(text), StringComparison.Ordinal);
+        // A failed load leaves no trace: the name is free for a good adapter.
+        (status, _) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "big", lora_path = _files.Write("small") });
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Unloading_an_adapter_mid_stream_ends_its_request_with_abort_while_a_base_request_finishes()
+    {
+        string folder = _files.Write("busy");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "busy", lora_path = folder })).Status);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            // Eight long choices: far more SSE bytes than socket buffers hold, so generation is still going when unloaded.
+            Content = JsonContent.Create(new { model = "busy", prompt = "Once", n = 8, max_tokens = 480, ignore_eos = true, stream = true }),
+        };
+        using var response = await Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        // The stream is not read on, so the request is paused (still running) when its adapter goes.
+        var base_ = Json.PostAsync(Admin, "/v1/completions", new { prompt = "Once", max_tokens = 40, ignore_eos = true });
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "busy" })).Status);
+
+        var finishes = new Dictionary<int, string>();
+        bool done = false;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            if (line == "data: [DONE]") done = true;
+            else if (JsonNode.Parse(line["data: ".Length..])!["choices"]!.AsArray() is [{ } choice, ..] && choice["finish_reason"] is { } f)
+                finishes[choice["index"].Int()] = f.Str();
+        }
+        Assert.True(done);
+        Assert.Equal(8, finishes.Count);
+        Assert.All(finishes.Values, f => Assert.Equal("abort", f));
+        var (baseResponse, baseBody) = await base_;
+        Assert.Equal(HttpStatusCode.OK, baseResponse.StatusCode);
+        Assert.Equal("length", baseBody["choices"]![0]!["finish_reason"].Str());
+    }
+
+    [Fact]
+    public async Task Grpc_loads_and_unloads_with_the_key_and_maps_errors_to_status_codes()
+    {
+        var client = new Inference.InferenceClient(Server.Grpc);
+        var auth = new Metadata { { "authorization", "Bearer " + Key } };
+        string folder = _files.Write("rpc");
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await client.LoadLoraAdapterAsync(new LoadLoraAdapterRequest { LoraName = "rpc", LoraPath = folder }));
+        Assert.Equal(StatusCode.Unauthenticated, denied.StatusCode);
+
+        var loaded = await client.LoadLoraAdapterAsync(new LoadLoraAdapterRequest { LoraName = "rpc", LoraPath = folder }, auth);
+        Assert.Equal("Success: LoRA adapter 'rpc' added successfully.", loaded.Message);
+        using (var call = client.Generate(new GenerateRequest { Text = "Once", Adapter = "rpc", Sampling = new SamplingParameters { MaxTokens = 3 } }, auth))
+            await foreach (var _ in call.ResponseStream.ReadAllAsync()) { }
+        var outside = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.LoadLoraAdapterAsync(new LoadLoraAdapterRequest { LoraName = "x", LoraPath = "/etc" }, auth));
+        Assert.Equal(StatusCode.InvalidArgument, outside.StatusCode);
+
+        await client.UnloadLoraAdapterAsync(new UnloadLoraAdapterRequest { LoraName = "rpc" }, auth);
+        var missing = await Assert.ThrowsAsync<RpcException>(async () => await client.UnloadLoraAdapterAsync(new UnloadLoraAdapterRequest { LoraName = "rpc" }, auth));
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+}

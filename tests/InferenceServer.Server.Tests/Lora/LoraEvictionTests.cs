@@ -1,0 +1,46 @@
+using System.Net;
+using InferenceServer.Engine.Sampling;
+
+namespace InferenceServer.Server.Tests.Lora;
+
+/// <summary>With --max-cpu-loras 1 only one adapter stays in host memory; naming another reloads it from its folder.</summary>
+public sealed class LoraEvictionTests
+{
+    [Fact]
+    public async Task Adapters_evicted_from_host_memory_are_reloaded_on_demand_and_still_give_their_own_output()
+    {
+        using var files = new LoraFiles();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.EnableLora = true;
+            o.MaxLoras = 1;
+            o.MaxCpuLoras = 1;
+            o.LoraModules.Add(files.Module("first"));
+            o.LoraModules.Add(files.Module("second"));
+        });
+        // Preloading "second" evicted "first" from the engine; the server still lists and serves both.
+        Assert.Equal(["second"], server.Model.Engine.Adapters);
+        var models = await server.Http.GetStringAsync("/v1/models");
+        Assert.Contains("\"first\"", models, StringComparison.Ordinal);
+
+        async Task<string> Complete(string model)
+        {
+            var (response, body) = await Json.PostAsync(server.Http, "/v1/completions", new { model, prompt = "Once upon a time", max_tokens = 12, temperature = 0, ignore_eos = true });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return body["choices"]![0]!["text"].Str();
+        }
+        string first = await Complete("first");
+        Assert.Equal(["first"], server.Model.Engine.Adapters);
+        string second = await Complete("second");
+        Assert.Equal(["second"], server.Model.Engine.Adapters);
+        // Both at once: one waits for the other's adapter to be evictable, neither fails.
+        var both = await Task.WhenAll(Complete("first"), Complete("second"), Complete("first"));
+
+        var sampling = new SamplingParams { Temperature = 0, MaxTokens = 12, IgnoreEos = true };
+        var prompt = Reference.Model.Tokenizer.Encode("Once upon a time");
+        Assert.Equal((await LoraReference.GenerateAsync(Path.Combine(files.Root, "first"), prompt, sampling)).Text, first);
+        Assert.Equal((await LoraReference.GenerateAsync(Path.Combine(files.Root, "second"), prompt, sampling)).Text, second);
+        Assert.NotEqual(first, second);
+        Assert.Equal([first, second, first], both);
+    }
+}
