@@ -7,11 +7,14 @@ using Microsoft.AspNetCore.Http;
 namespace InferenceServer.Benchmarking.Tests.Client;
 
 /// <summary>The SSE client's timings against a real Kestrel server that sends chunks after known delays.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class StreamTimingTests
 {
     private static readonly BenchPrompt Prompt = new("hello", 5, 4);
-    // Lower bounds are what the server waited; upper bounds leave room for a busy shared machine.
-    private const double Slack = 0.15;
+    // Bounds are what the server waited, less timer granularity (a Task.Delay can end a few ms early), and plenty
+    // more for a busy shared machine (stalls of ~0.7 s were seen with two cores shared by several builds).
+    private const double Slack = 0.5;
+    private const double Early = 0.01;
 
     // The first request on a connection also pays for connecting and JIT; the benchmark's warm-up does the same.
     private static async Task<RequestOutcome> SendWarmAsync(HttpClient http, EndpointKind endpoint, string model = "m")
@@ -41,11 +44,11 @@ public sealed class StreamTimingTests
         var outcome = await SendWarmAsync(http, EndpointKind.Completions);
 
         Assert.True(outcome.Success, outcome.Error);
-        Assert.InRange(outcome.Ttft, 0.295, 0.3 + Slack);
+        Assert.InRange(outcome.Ttft, 0.3 - Early, 0.3 + Slack);
         Assert.Equal(3, outcome.Itl.Count);
         Assert.All(outcome.Itl, gap => Assert.InRange(gap, 0.05, 0.1 + Slack));
-        Assert.InRange(outcome.Itl.Sum(), 0.295, 0.3 + Slack);
-        Assert.InRange(outcome.Latency - outcome.Ttft, 0.295, 0.3 + Slack);
+        Assert.InRange(outcome.Itl.Sum(), 0.3 - Early, 0.3 + Slack);
+        Assert.InRange(outcome.Latency - outcome.Ttft, 0.3 - Early, 0.3 + Slack);
         Assert.Equal(TokenCountSource.Usage, outcome.TokenSource);
         Assert.Equal(7, outcome.PromptTokens);
         Assert.Equal(4, outcome.OutputTokens);
@@ -68,9 +71,9 @@ public sealed class StreamTimingTests
         var outcome = await SendWarmAsync(http, EndpointKind.Completions);
 
         Assert.True(outcome.Success, outcome.Error);
-        Assert.InRange(outcome.Ttft, 0.195, 0.2 + Slack);
+        Assert.InRange(outcome.Ttft, 0.2 - Early, 0.2 + Slack);
         // Stamped at its last byte instead, the event would be ~400 ms later, next to [DONE].
-        Assert.True(outcome.Latency - outcome.Ttft >= 0.395, $"TTFT {outcome.Ttft}, latency {outcome.Latency}");
+        Assert.True(outcome.Latency - outcome.Ttft >= 0.4 - Early, $"TTFT {outcome.Ttft}, latency {outcome.Latency}");
     }
 
     [Fact]
@@ -91,7 +94,7 @@ public sealed class StreamTimingTests
         Assert.Equal(TokenCountSource.Chunks, outcome.TokenSource);
         Assert.Equal(3, outcome.OutputTokens);
         Assert.Equal(Prompt.PromptTokens, outcome.PromptTokens);
-        Assert.InRange(outcome.Ttft, 0.145, 0.15 + Slack);
+        Assert.InRange(outcome.Ttft, 0.15 - Early, 0.15 + Slack);
     }
 
     [Fact]
