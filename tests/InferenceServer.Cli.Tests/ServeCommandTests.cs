@@ -16,7 +16,8 @@ public sealed partial class ServeCommandTests
         var (code, stdout, _) = CliRunner.Run("serve", "--help");
         Assert.Equal(0, code);
         foreach (var flag in new[] { "--model", "--host", "--port", "--grpc-port", "--max-num-seqs", "--max-num-batched-tokens", "--max-model-len",
-                     "--kv-cache-memory", "--block-size", "--threads", "--api-key", "--max-waiting", "--served-model-name", "--config" })
+                     "--kv-cache-memory", "--block-size", "--threads", "--api-key", "--max-waiting", "--served-model-name", "--config",
+                     "--enable-lora", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--lora-modules", "--lora-dirs" })
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
     }
 
@@ -31,6 +32,51 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task Serves_requests_then_stops_on_sigterm_with_exit_code_0()
     {
+        // Environment settings sit under the flags: this one must take effect, the port one must not.
+        var environment = new Dictionary<string, string> { ["INFERENCE_SERVER_Server__MaxWaiting"] = "3", ["INFERENCE_SERVER_Server__Port"] = "1" };
+        await ServeAsync(["--served-model-name", "stories"], environment, async http =>
+        {
+            var response = await http.PostAsJsonAsync("/v1/completions", new { model = "stories", prompt = "Once upon a time", max_tokens = 5 });
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("stories", body["model"]!.GetValue<string>());
+            Assert.Equal(5, body["usage"]!["completion_tokens"]!.GetValue<int>());
+        });
+    }
+
+    [Fact]
+    public async Task Lora_flags_preload_adapters_and_allow_runtime_loads_from_the_given_directories()
+    {
+        using var dir = new TestSupport.TempDirectory();
+        foreach (var name in new[] { "a", "b", "c" })
+            Assert.Equal(0, CliRunner.Run("make-random-lora", "--model", "models/tinystories-656k/1.json", "--output", dir.File(name), "--rank", "4").ExitCode);
+        await ServeAsync(["--enable-lora", "--max-lora-rank", "8", "--max-loras", "1", "--max-cpu-loras", "2", "--lora-modules", $"a={dir.File("a")}", $"b={dir.File("b")}",
+            "--lora-dirs", dir.Path], new Dictionary<string, string>(), async http =>
+        {
+            var load = await http.PostAsJsonAsync("/v1/load_lora_adapter", new { lora_name = "c", lora_path = dir.File("c") });
+            Assert.Equal(System.Net.HttpStatusCode.OK, load.StatusCode);
+            var models = JsonNode.Parse(await http.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+            Assert.Equal(["tinystories-656k", "a", "b", "c"], models);
+            var response = await http.PostAsJsonAsync("/v1/completions", new { model = "a", prompt = "Once upon a time", max_tokens = 5 });
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        });
+    }
+
+    [Fact]
+    public void A_bad_lora_module_stops_the_start_with_a_message_naming_it()
+    {
+        using var dir = new TestSupport.TempDirectory();
+        Directory.CreateDirectory(dir.File("broken"));
+        var (code, _, stderr) = CliRunner.Run("serve", "--model", "models/tinystories-656k/1.json", "--port", "0", "--grpc-port", "0", "--threads", "1",
+            "--kv-cache-memory", "8388608", "--enable-lora", "--lora-modules", $"broken={dir.File("broken")}");
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("LoRA adapter 'broken'", stderr, StringComparison.Ordinal);
+        Assert.Contains("adapter_config.json", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts `serve` on the test model with free ports, runs <paramref name="use"/>, then stops it with SIGTERM (exit code 0).</summary>
+    private static async Task ServeAsync(string[] flags, Dictionary<string, string> environment, Func<HttpClient, Task> use)
+    {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -39,12 +85,10 @@ public sealed partial class ServeCommandTests
             WorkingDirectory = TestSupport.SharedModels.RepositoryRoot,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "inference-server.dll"));
-        foreach (var a in new[] { "serve", "--model", "models/tinystories-656k/1.json", "--port", "0", "--grpc-port", "0", "--threads", "1",
-                     "--kv-cache-memory", "8388608", "--served-model-name", "stories" })
+        foreach (var a in new[] { "serve", "--model", "models/tinystories-656k/1.json", "--port", "0", "--grpc-port", "0", "--threads", "1", "--kv-cache-memory", "8388608" })
             psi.ArgumentList.Add(a);
-        // Environment settings sit under the flags: this one must take effect, the port one must not.
-        psi.Environment["INFERENCE_SERVER_Server__MaxWaiting"] = "3";
-        psi.Environment["INFERENCE_SERVER_Server__Port"] = "1";
+        foreach (var a in flags) psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         using var process = Process.Start(psi)!;
         try
         {
@@ -52,15 +96,12 @@ public sealed partial class ServeCommandTests
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!serving.Success && DateTime.UtcNow < deadline && await process.StandardOutput.ReadLineAsync() is { } line)
                 serving = ServingLine().Match(line);
-            Assert.True(serving.Success, "the server did not report its ports");
+            if (!serving.Success) Assert.Fail("the server did not report its ports: " + await process.StandardError.ReadToEndAsync());
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{serving.Groups[1].Value}/") };
-            var response = await http.PostAsJsonAsync("/v1/completions", new { model = "stories", prompt = "Once upon a time", max_tokens = 5 });
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            Assert.Equal("stories", body["model"]!.GetValue<string>());
-            Assert.Equal(5, body["usage"]!["completion_tokens"]!.GetValue<int>());
+            await use(http);
         }
         finally
         {

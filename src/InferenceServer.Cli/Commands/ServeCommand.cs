@@ -42,6 +42,20 @@ internal static class ServeCommand
         Flag<long>("--max-request-body", "MaxRequestBodyBytes", "Largest request body in bytes (default 4 MiB; 413 beyond)");
         Flag<double>("--shutdown-grace", "ShutdownGraceSeconds", "Seconds in-flight requests may finish after SIGTERM (default 10)");
         Flag<string>("--tls-certificate", "TlsCertificatePath", "PFX certificate: serve HTTPS and gRPC over TLS (password: INFERENCE_SERVER_Server__TlsCertificatePassword)");
+        Flag<bool>("--enable-lora", "EnableLora", "Serve LoRA adapters chosen per request by \"model\" (or gRPC's adapter field)");
+        Flag<int>("--max-lora-rank", "MaxLoraRank", "Largest LoRA rank accepted (default 16, at most 64)");
+        Flag<int>("--max-loras", "MaxLoras", "LoRA adapters that can run in one batch (default 4)");
+        Flag<int>("--max-cpu-loras", "MaxCpuLoras", "LoRA adapters kept in host memory; others are reloaded when named (default: --max-loras)");
+        var loraModules = new Option<string[]>("--lora-modules")
+        {
+            Description = "LoRA adapters loaded at start: name=path ... (or vLLM's JSON {\"name\": ..., \"path\": ...})",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var loraDirs = new Option<string[]>("--lora-dirs")
+        {
+            Description = "Directories /v1/load_lora_adapter may read adapters from (none: loading at run time is off)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var apiKeys = new Option<string[]>("--api-key") { Description = $"Accepted API key (repeatable; default: ${ApiKeyVariable}); none: no authentication" };
         var noPrefixCaching = new Option<bool>("--no-prefix-caching") { Description = "Do not share prompt KV blocks between requests" };
         var closedProbes = new Option<bool>("--protect-health-and-metrics") { Description = "Require the API key for /health, /ready and /metrics too" };
@@ -50,6 +64,8 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve a model over the OpenAI-compatible HTTP API (SSE streaming) and gRPC, with Prometheus metrics at /metrics");
         foreach (var (option, _) in flags) command.Options.Add(option);
         command.Options.Add(apiKeys);
+        command.Options.Add(loraModules);
+        command.Options.Add(loraDirs);
         command.Options.Add(noPrefixCaching);
         command.Options.Add(closedProbes);
         command.Options.Add(settings);
@@ -62,12 +78,20 @@ internal static class ServeCommand
                     values[$"{ServerOptions.Section}:{key}"] = Convert.ToString(result.GetValueOrDefault<object?>(), CultureInfo.InvariantCulture);
             var keys = r.GetValue(apiKeys) is { Length: > 0 } given ? given
                 : Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } fromEnv ? [fromEnv] : [];
-            for (int i = 0; i < keys.Length; i++) values[$"{ServerOptions.Section}:ApiKeys:{i}"] = keys[i];
+            AddList(values, "ApiKeys", keys);
+            AddList(values, "LoraModules", r.GetValue(loraModules));
+            AddList(values, "LoraDirs", r.GetValue(loraDirs));
             if (r.GetValue(noPrefixCaching)) values[$"{ServerOptions.Section}:EnablePrefixCaching"] = "false";
             if (r.GetValue(closedProbes)) values[$"{ServerOptions.Section}:OpenHealthAndMetrics"] = "false";
             return Run(r.GetValue(settings), values);
         }));
         return command;
+    }
+
+    /// <summary>A list flag as indexed configuration keys, which bind to an IList option.</summary>
+    private static void AddList(Dictionary<string, string?> values, string key, string[]? items)
+    {
+        for (int i = 0; i < (items?.Length ?? 0); i++) values[$"{ServerOptions.Section}:{key}:{i}"] = items![i];
     }
 
     private static int Run(string? settingsFile, Dictionary<string, string?> flags)
