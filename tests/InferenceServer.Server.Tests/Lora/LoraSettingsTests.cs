@@ -1,0 +1,51 @@
+using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Lora;
+using InferenceServer.TestSupport;
+using Microsoft.Extensions.Configuration;
+
+namespace InferenceServer.Server.Tests.Lora;
+
+/// <summary>LoRA settings: --lora-modules entries in both of vLLM's forms, and the settings that need --enable-lora.</summary>
+public sealed class LoraSettingsTests
+{
+    [Theory]
+    [InlineData("sql=/adapters/sql", "sql", "/adapters/sql")]
+    [InlineData(" sql = /adapters/a=b ", "sql", "/adapters/a=b")]
+    [InlineData("""{"name": "sql", "path": "/adapters/sql", "base_model_name": "m"}""", "sql", "/adapters/sql")]
+    public void Module_entries_parse_as_name_and_path(string entry, string name, string path) =>
+        Assert.Equal(new LoraModuleSpec(name, path), LoraModuleSpec.Parse(entry));
+
+    [Theory]
+    [InlineData("sql", "name=path")]
+    [InlineData("=/x", "name=path")]
+    [InlineData("sql=", "name=path")]
+    [InlineData("""{"name": "sql"}""", "needs a name and a path")]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("base:sql=/x", "must not contain ':'")]
+    public void Malformed_module_entries_are_errors_quoting_them(string entry, string problem)
+    {
+        var e = Assert.Throws<ArgumentException>(() => LoraModuleSpec.Parse(entry));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lora_lists_bind_from_a_settings_file_and_need_enable_lora()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("settings.json"), """
+            { "Server": { "EnableLora": true, "MaxLoras": 2, "MaxCpuLoras": 3, "LoraModules": [ "a=/x/a" ], "LoraDirs": [ "/x" ] } }
+            """);
+        var builder = new ConfigurationBuilder();
+        ServerConfiguration.AddSources(builder, temp.File("settings.json"), new Dictionary<string, string?>());
+        var options = ServerConfiguration.Bind(builder.Build());
+        Assert.True(options.EnableLora);
+        Assert.Equal((2, 3), (options.MaxLoras, options.MaxCpuLoras));
+        Assert.Equal(["a=/x/a"], options.LoraModules);
+        Assert.Equal(["/x"], options.LoraDirs);
+
+        var off = new ServerOptions();
+        off.LoraDirs.Add("/x");
+        var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Validate(off));
+        Assert.Contains("--enable-lora", e.Message, StringComparison.Ordinal);
+    }
+}
