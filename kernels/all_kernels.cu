@@ -3,6 +3,7 @@
 #include "embedding.cu"
 #include "kv_write.cu"
 #include "paged_attention_decode.cu"
+#include "paged_attention_decode_split.cu"
 #include "rms_norm.cu"
 #include "rope.cu"
 #include "silu_mul.cu"

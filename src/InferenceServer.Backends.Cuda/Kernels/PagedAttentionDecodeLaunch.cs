@@ -25,7 +25,7 @@ public static class PagedAttentionDecodeLaunch
     {
         ArgumentNullException.ThrowIfNull(launcher);
         if (qHeads % kvHeads != 0) throw new ArgumentException($"{qHeads} query heads do not group over {kvHeads} KV heads");
-        if (maxContext > MaxContext(headDim)) throw new NotSupportedException($"context {maxContext} exceeds the single-pass decode kernel's {MaxContext(headDim)} (split-K is still to come)");
+        if (maxContext > MaxContext(headDim)) throw new NotSupportedException($"context {maxContext} exceeds the single-pass decode kernel's {MaxContext(headDim)} (use PagedAttentionDecodeSplitLaunch)");
         if (sequences == 0) return;
         var args = new KernelArguments();
         args.Add(output);

@@ -1,7 +1,4 @@
-using InferenceServer.Backends;
-using InferenceServer.Backends.Cpu;
 using InferenceServer.Backends.Cuda.Kernels;
-using InferenceServer.Core.Tensors;
 using InferenceServer.Cuda.Tests.Support;
 
 namespace InferenceServer.Cuda.Tests.Conformance;
@@ -42,43 +39,20 @@ public sealed unsafe class PagedAttentionDecodeConformanceTests : IDisposable
     public void Decode_attention_matches_the_cpu_backend(string device, KernelDType qType, KernelDType cache, int qHeads, int kvHeads, int headDim,
         int blockSize, int[] contexts, int slidingWindow)
     {
-        var rng = new Random(qHeads * 1000 + headDim * 10 + contexts.Sum());
-        int seqs = contexts.Length, kvDim = kvHeads * headDim;
-        int maxBlocks = contexts.Max() / blockSize + 2;
-        var layout = new KvCacheLayout(1, seqs * maxBlocks + 3, blockSize, kvHeads, headDim, cache == KernelDType.BF16 ? TensorDType.BF16 : TensorDType.F32);
-        var batch = new AttentionBatch(seqs, maxBlocks) { SequenceCount = seqs };
-        // Blocks handed out from a shuffled pool, so tables are neither ordered nor contiguous; unused entries stay 0.
-        var pool = new Queue<int>(Enumerable.Range(0, layout.NumBlocks).OrderBy(_ => rng.Next()));
-        using var cpuCache = (CpuKvCache)_cpu.Backend.AllocateKvCache(layout);
-        for (int s = 0; s < seqs; s++)
-        {
-            batch.QueryStart[s] = s;
-            batch.ContextLength[s] = contexts[s];
-            int[] table = new int[maxBlocks];
-            for (int b = 0; b * blockSize < contexts[s]; b++) table[b] = pool.Dequeue();
-            table.CopyTo(batch.BlockTable(s));
-            var slots = Enumerable.Range(0, contexts[s]).Select(p => table[p / blockSize] * blockSize + p % blockSize).ToArray();
-            // K/V as the cache type holds them (fp16 goes through an fp32 CPU pool with fp16 values).
-            float[] k = DTypeCodec.Round(DTypeCodec.Random(rng, contexts[s] * kvDim), cache), v = DTypeCodec.Round(DTypeCodec.Random(rng, contexts[s] * kvDim), cache);
-            _cpu.Backend.WriteKv(cpuCache, 0, _cpu.Buffer(k), _cpu.Buffer(v), slots);
-        }
-        batch.QueryStart[seqs] = seqs;
-        float[] q = DTypeCodec.Round(DTypeCodec.Random(rng, seqs * qHeads * headDim, 2f), qType);
-        float scale = 1f / MathF.Sqrt(headDim);
-        var output = _cpu.Backend.Allocate((long)seqs * qHeads * headDim);
-        _cpu.Backend.Attention(_cpu.Buffer(q), cpuCache, 0, batch, qHeads, scale, slidingWindow, output);
-        float[] expected = _cpu.Read(output, seqs * qHeads * headDim);
-
-        var cpuDType = cache == KernelDType.BF16 ? KernelDType.BF16 : KernelDType.F32;
-        int poolValues = checked((int)layout.LayerElements);
-        float[] kPool = DTypeCodec.Decode(new ReadOnlySpan<byte>(cpuCache.K(0), poolValues * cpuDType.Size()), cpuDType);
-        float[] vPool = DTypeCodec.Decode(new ReadOnlySpan<byte>(cpuCache.V(0), poolValues * cpuDType.Size()), cpuDType);
+        using var c = new PagedAttentionCase(_cpu, new Random(qHeads * 1000 + headDim * 10 + contexts.Sum()), qType, cache, qHeads, kvHeads, headDim, blockSize, contexts);
         using var gpu = new DeviceScope(device);
-        nint result = gpu.Allocate((long)seqs * qHeads * headDim * qType.Size());
-        PagedAttentionDecodeLaunch.Launch(gpu.Launcher, qType, cache, result, gpu.Upload(q, qType), gpu.Upload(kPool, cache), gpu.Upload(vPool, cache),
-            gpu.Upload(batch.BlockTables), gpu.Upload(contexts), seqs, maxBlocks, qHeads, kvHeads, headDim, blockSize, scale, slidingWindow,
-            qHeads * headDim, contexts.Max());
-        Tolerance.For(qType).Check("paged_attention_decode", qType, device, expected, gpu.Download(result, seqs * qHeads * headDim, qType));
+        Tolerance.For(qType).Check("paged_attention_decode", qType, device, c.Expected(slidingWindow), Run(gpu, c, slidingWindow));
+    }
+
+    /// <summary>Runs the single-pass kernel on <paramref name="c"/>'s inputs.</summary>
+    internal static float[] Run(DeviceScope gpu, PagedAttentionCase c, int slidingWindow)
+    {
+        nint result = gpu.Allocate((long)c.OutputValues * c.QType.Size());
+        var cache = c.CacheType;
+        PagedAttentionDecodeLaunch.Launch(gpu.Launcher, c.QType, cache, result, gpu.Upload(c.Q, c.QType), gpu.Upload(c.KPool, cache), gpu.Upload(c.VPool, cache),
+            gpu.Upload(c.Batch.BlockTables), gpu.Upload(c.Contexts), c.Sequences, c.MaxBlocks, c.QHeads, c.KvHeads, c.HeadDim, c.BlockSize, c.Scale,
+            slidingWindow, c.QHeads * c.HeadDim, c.Contexts.Max());
+        return gpu.Download(result, c.OutputValues, c.QType);
     }
 
     public void Dispose() => _cpu.Dispose();
