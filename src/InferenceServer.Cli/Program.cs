@@ -16,6 +16,7 @@ internal static class Program
             ChatTemplateCommand.Create(),
             TokenizeCommand.Create(),
             ServeCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
