@@ -4,6 +4,7 @@
 #include "kv_write.cu"
 #include "paged_attention_decode.cu"
 #include "paged_attention_decode_split.cu"
+#include "paged_attention_prefill.cu"
 #include "rms_norm.cu"
 #include "rope.cu"
 #include "silu_mul.cu"
