@@ -46,7 +46,7 @@ public sealed class ServedModel : IDisposable
     public int MaxContext => Engine.Core.MaxContext;
 
     /// <summary>The base model or LoRA adapter a request's "model" names (null or empty: the base model); else 404.</summary>
-    public ModelSelection Select(string? requested) => Adapters.Select(Name, requested);
+    public ModelSelection Select(string? requested) => Adapters.Select(requested);
 
     /// <summary>Loads the model and starts its engine; throws with a clear message when the files or settings are wrong.</summary>
     public static ServedModel Load(ServerOptions options)
@@ -77,8 +77,9 @@ public sealed class ServedModel : IDisposable
             var templates = ModelChatTemplates.Load(folder);
             string version = model.Manifest is { } m ? $"{m.Name}/{m.Version}" : model.Path;
             var engine = new LlmEngine(new EngineCore(model, opened.Tokenizer, engineOptions, version));
-            var adapters = new LoraAdapters(engine, model.Config, options.EnableLora, options.MaxLoraRank, options.LoraDirs);
-            var served = new ServedModel(opened, engine, templates, options.ServedModelName ?? model.Name, adapters);
+            string name = options.ServedModelName ?? model.Name;
+            var adapters = new LoraAdapters(engine, model.Config, name, options.EnableLora, options.MaxLoraRank, options.LoraDirs);
+            var served = new ServedModel(opened, engine, templates, name, adapters);
             try
             {
                 Preload(adapters, options.LoraModules);

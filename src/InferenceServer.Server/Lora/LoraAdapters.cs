@@ -17,6 +17,7 @@ public sealed class LoraAdapters
     private readonly LlmEngine _engine;
     private readonly ModelConfig _config;
     private readonly int _maxRank;
+    private readonly string _baseName;
     private readonly LoraPathPolicy _policy;
     private readonly ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _loading = new(StringComparer.Ordinal);
@@ -24,12 +25,19 @@ public sealed class LoraAdapters
     /// <summary>How long a load waits for host memory while every loaded adapter is needed by running requests.</summary>
     private static readonly TimeSpan HostMemoryWait = TimeSpan.FromSeconds(60);
 
-    public LoraAdapters(LlmEngine engine, ModelConfig config, bool enabled, int maxRank, IEnumerable<string> allowedDirectories)
+    /// <param name="engine">The engine adapters are registered with.</param>
+    /// <param name="config">The base model's configuration, which adapters must match.</param>
+    /// <param name="baseName">The served model's name (the parent of every adapter).</param>
+    /// <param name="enabled">Whether LoRA is enabled (--enable-lora).</param>
+    /// <param name="maxRank">Largest rank accepted (--max-lora-rank).</param>
+    /// <param name="allowedDirectories">Where runtime loads may read from (--lora-dirs).</param>
+    public LoraAdapters(LlmEngine engine, ModelConfig config, string baseName, bool enabled, int maxRank, IEnumerable<string> allowedDirectories)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(config);
         _engine = engine;
         _config = config;
+        _baseName = baseName;
         Enabled = enabled;
         _maxRank = maxRank;
         _policy = new LoraPathPolicy(allowedDirectories);
@@ -48,13 +56,13 @@ public sealed class LoraAdapters
     public bool Contains(string name) => _paths.ContainsKey(name);
 
     /// <summary>
-    /// The base model or adapter a request's "model" names: empty or <paramref name="baseName"/> is the base model,
-    /// "<paramref name="baseName"/>:adapter" or a bare adapter name an adapter; anything else is 404 model_not_found.
+    /// The base model or adapter a request's "model" names: empty or the base model's name is the base model,
+    /// "base:adapter" or a bare adapter name an adapter; anything else is 404 model_not_found.
     /// </summary>
-    public ModelSelection Select(string baseName, string? requested)
+    public ModelSelection Select(string? requested)
     {
-        if (string.IsNullOrEmpty(requested) || string.Equals(requested, baseName, StringComparison.Ordinal)) return new ModelSelection(baseName, null);
-        string adapter = requested.StartsWith(baseName + ":", StringComparison.Ordinal) ? requested[(baseName.Length + 1)..] : requested;
+        if (string.IsNullOrEmpty(requested) || string.Equals(requested, _baseName, StringComparison.Ordinal)) return new ModelSelection(_baseName, null);
+        string adapter = requested.StartsWith(_baseName + ":", StringComparison.Ordinal) ? requested[(_baseName.Length + 1)..] : requested;
         return _paths.ContainsKey(adapter) ? new ModelSelection(requested, adapter) : throw ApiException.ModelNotFound(requested);
     }
 
@@ -70,7 +78,6 @@ public sealed class LoraAdapters
     {
         if (!Enabled) throw ApiException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ApiException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
-        if (name.Contains(':', StringComparison.Ordinal)) throw ApiException.BadRequest($"LoRA adapter name '{name}' must not contain ':'.", "lora_name");
         string real;
         try
         {
@@ -110,6 +117,9 @@ public sealed class LoraAdapters
 
     private async Task AddAsync(string name, string path)
     {
+        // "base:adapter" selects an adapter, so a colon would be ambiguous, and the base model's name is taken.
+        if (name.Contains(':', StringComparison.Ordinal)) throw ApiException.BadRequest($"LoRA adapter name '{name}' must not contain ':'.", "lora_name");
+        if (name == _baseName) throw ApiException.BadRequest($"LoRA adapter name '{name}' is the base model's name.", "lora_name");
         if (!_paths.TryAdd(name, path)) throw ApiException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
         try
         {

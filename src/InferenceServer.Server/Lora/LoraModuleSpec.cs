@@ -36,8 +36,6 @@ public sealed record LoraModuleSpec(string Name, string Path)
     {
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path))
             throw new ArgumentException($"lora-modules entry '{entry}' needs a name and a path");
-        // "base:adapter" selects an adapter of a base model, so a colon in an adapter name would be ambiguous.
-        if (name.Contains(':', StringComparison.Ordinal)) throw new ArgumentException($"LoRA adapter name '{name}' must not contain ':'");
         return new LoraModuleSpec(name, path);
     }
 }

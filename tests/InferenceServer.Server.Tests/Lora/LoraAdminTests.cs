@@ -111,6 +111,13 @@ public sealed class LoraAdminTests : IAsyncLifetime
         Assert.Contains("LoRA adapter 'empty'", ErrorMessage(text), StringComparison.Ordinal);
         Assert.Contains("adapter_config.json", ErrorMessage(text), StringComparison.Ordinal);
 
+        foreach (var name in new[] { "a:b", Server.Model.Name })
+        {
+            (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = name, lora_path = _files.Write("named") });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains($"LoRA adapter name '{name}'", ErrorMessage(text), StringComparison.Ordinal);
+        }
+
         (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "nameless" });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("'lora_path'", ErrorMessage(text), StringComparison.Ordinal);
