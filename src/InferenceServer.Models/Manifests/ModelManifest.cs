@@ -26,6 +26,9 @@ public sealed partial record ModelManifest
     /// <summary>Upper bound on the context length; null keeps the model's max_position_embeddings.</summary>
     public int? MaxContext { get; init; }
 
+    /// <summary>LoRA adapters to preload when the server runs with LoRA enabled: name → absolute adapter folder.</summary>
+    public IReadOnlyDictionary<string, string> LoraModules { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The manifest file this was read from.</summary>
     public required string ManifestPath { get; init; }
 
@@ -90,6 +93,20 @@ public sealed partial record ModelManifest
                 maxContext = mc;
             }
 
+            // "lora_modules": {"name": "folder"}, folders relative to the manifest like "path"; checked when loaded.
+            var loraModules = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("lora_modules", out var lm) && lm.ValueKind != JsonValueKind.Null)
+            {
+                if (lm.ValueKind != JsonValueKind.Object) throw Bad("\"lora_modules\" must be an object of adapter name to folder");
+                foreach (var module in lm.EnumerateObject())
+                {
+                    if (module.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(module.Value.GetString()))
+                        throw Bad($"\"lora_modules\" '{module.Name}' must be a folder path");
+                    string adapterPath = module.Value.GetString()!;
+                    loraModules[module.Name] = Path.GetFullPath(Path.IsPathRooted(adapterPath) ? adapterPath : Path.Combine(folder, adapterPath));
+                }
+            }
+
             return new ModelManifest
             {
                 Name = name,
@@ -97,6 +114,7 @@ public sealed partial record ModelManifest
                 ModelPath = modelPath,
                 DType = dtype,
                 MaxContext = maxContext,
+                LoraModules = loraModules,
                 ManifestPath = Path.GetFullPath(manifestPath),
             };
         }
