@@ -82,7 +82,11 @@ public sealed class ServedModel : IDisposable
             var served = new ServedModel(opened, engine, templates, name, adapters);
             try
             {
-                Preload(adapters, options.LoraModules);
+                // The manifest's adapters come with the model; they load only where LoRA is turned on.
+                var manifestModules = options.EnableLora && model.Manifest is { } manifest
+                    ? manifest.LoraModules.Select(m => new LoraModuleSpec(m.Key, m.Value))
+                    : [];
+                Preload(adapters, manifestModules.Concat(options.LoraModules.Select(LoraModuleSpec.Parse)));
             }
             catch
             {
@@ -98,19 +102,18 @@ public sealed class ServedModel : IDisposable
         }
     }
 
-    /// <summary>Loads the <c>--lora-modules</c>; the first bad one stops the start with a message naming it.</summary>
-    private static void Preload(LoraAdapters adapters, IEnumerable<string> modules)
+    /// <summary>Loads the manifest's and the <c>--lora-modules</c> adapters; the first bad one stops the start with a message naming it.</summary>
+    private static void Preload(LoraAdapters adapters, IEnumerable<LoraModuleSpec> modules)
     {
-        foreach (var entry in modules)
+        foreach (var module in modules)
         {
-            var module = LoraModuleSpec.Parse(entry);
             try
             {
                 adapters.PreloadAsync(module).GetAwaiter().GetResult();
             }
             catch (OpenAi.Errors.ApiException e)
             {
-                throw new ArgumentException($"--lora-modules {module.Name}={module.Path}: {e.Message}", e);
+                throw new ArgumentException($"LoRA module {module.Name}={module.Path}: {e.Message}", e);
             }
         }
     }
