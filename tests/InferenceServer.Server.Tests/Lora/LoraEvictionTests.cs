@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using InferenceServer.Engine.Sampling;
 
 namespace InferenceServer.Server.Tests.Lora;
@@ -42,5 +43,42 @@ public sealed class LoraEvictionTests
         Assert.Equal((await LoraReference.GenerateAsync(Path.Combine(files.Root, "second"), prompt, sampling)).Text, second);
         Assert.NotEqual(first, second);
         Assert.Equal([first, second, first], both);
+    }
+
+    [Fact]
+    public async Task A_request_waits_for_host_memory_for_its_adapter_while_other_requests_run_on()
+    {
+        using var files = new LoraFiles();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.EnableLora = true;
+            o.MaxLoras = 1;
+            o.MaxCpuLoras = 1;
+            o.LoraModules.Add(files.Module("first"));
+            o.LoraModules.Add(files.Module("second"));
+        });
+        // "first" is held by a long stream nobody reads, so "second" cannot take its place in host memory yet.
+        var hold = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model = "first", prompt = "Once", n = 8, max_tokens = 480, ignore_eos = true, stream = true }),
+        };
+        var held = await server.Http.SendAsync(hold, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        var waiting = Json.PostAsync(server.Http, "/v1/completions", new { model = "second", prompt = "Once", max_tokens = 4, ignore_eos = true });
+        await MetricsText.WaitUntilAsync(server.Http, async () =>
+            (await server.Http.GetStringAsync("/metrics")).Contains("waiting_lora_adapters=\"second\"", StringComparison.Ordinal), "second waits");
+        Assert.Contains("running_lora_adapters=\"first\"", await server.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        var (baseResponse, _) = await Json.PostAsync(server.Http, "/v1/completions", new { prompt = "Once", max_tokens = 4, ignore_eos = true });
+        Assert.Equal(HttpStatusCode.OK, baseResponse.StatusCode);
+        Assert.False(waiting.IsCompleted);
+
+        // The client of "first" goes away: its requests are aborted, "second" loads and its request completes.
+        held.Dispose();
+        hold.Dispose();
+        var (response, body) = await waiting;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, body["usage"]!["completion_tokens"].Int());
+        Assert.Equal(["second"], server.Model.Engine.Adapters);
     }
 }
