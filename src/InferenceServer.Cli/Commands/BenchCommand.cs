@@ -126,7 +126,7 @@ internal static class BenchCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var console = AnsiConsole.Console;
+        var console = OpenConsole();
         var tokenizer = BenchTokenizer.Load(config.Tokenizer!);
         int count = config.Load.NumPrompts;
         console.WriteLine($"building {count} {config.Dataset.Name} prompts (seed {config.Load.Seed})");
@@ -162,6 +162,14 @@ internal static class BenchCommand
         return server;
     }
 
+    private static IAnsiConsole OpenConsole()
+    {
+        var console = AnsiConsole.Console;
+        // Redirected output gets Spectre's 80 columns, which wraps the wide tables; logs can be wider.
+        if (Console.IsOutputRedirected) console.Profile.Width = 160;
+        return console;
+    }
+
     private static List<double> ParsePercentiles(string text)
     {
         var values = new List<double>();
@@ -183,7 +191,7 @@ internal static class BenchCommand
         {
             string pathA = r.GetValue(a)!, pathB = r.GetValue(b)!;
             var rows = ResultComparison.Compare(ResultJson.Read(pathA), ResultJson.Read(pathB));
-            ResultConsole.WriteComparison(AnsiConsole.Console, rows, pathA, pathB);
+            ResultConsole.WriteComparison(OpenConsole(), rows, pathA, pathB);
             return 0;
         }));
         return command;
