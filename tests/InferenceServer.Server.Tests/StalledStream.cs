@@ -31,7 +31,10 @@ public sealed class StalledStream : IAsyncDisposable
         return events;
     }
 
-    public static async Task<StalledStream> OpenAsync(Uri baseAddress, string? apiKey = null)
+    /// <param name="baseAddress">The server.</param>
+    /// <param name="apiKey">A bearer key, if the server wants one.</param>
+    /// <param name="model">The "model" to ask for (a LoRA adapter, say); null: the base model.</param>
+    public static async Task<StalledStream> OpenAsync(Uri baseAddress, string? apiKey = null, string? model = null)
     {
         var client = new HttpClient(new SocketsHttpHandler
         {
@@ -49,6 +52,7 @@ public sealed class StalledStream : IAsyncDisposable
         {
             Content = JsonContent.Create(new
             {
+                model = model ?? "",
                 messages = new[] { new { role = "user", content = "Tell me a story." } },
                 temperature = 0, ignore_eos = true, stream = true, logprobs = true, top_logprobs = 20,
             }),

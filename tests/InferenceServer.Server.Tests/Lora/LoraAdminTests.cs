@@ -132,31 +132,16 @@ public sealed class LoraAdminTests : IAsyncLifetime
         string folder = _files.Write("busy");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "busy", lora_path = folder })).Status);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
-        {
-            // Eight long choices: far more SSE bytes than socket buffers hold, so generation is still going when unloaded.
-            Content = JsonContent.Create(new { model = "busy", prompt = "Once", n = 8, max_tokens = 480, ignore_eos = true, stream = true }),
-        };
-        using var response = await Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
-        // The stream is not read on, so the request is paused (still running) when its adapter goes.
+        // The stream is not read on, so its request is still in the engine (paused) when its adapter goes.
+        await using var stalled = await StalledStream.OpenAsync(Server.BaseAddress, Key, "busy");
         var base_ = Json.PostAsync(Admin, "/v1/completions", new { prompt = "Once", max_tokens = 40, ignore_eos = true });
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "busy" })).Status);
 
-        var finishes = new Dictionary<int, string>();
-        bool done = false;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
-            if (line == "data: [DONE]") done = true;
-            else if (JsonNode.Parse(line["data: ".Length..])!["choices"]!.AsArray() is [{ } choice, ..] && choice["finish_reason"] is { } f)
-                finishes[choice["index"].Int()] = f.Str();
-        }
-        Assert.True(done);
-        Assert.Equal(8, finishes.Count);
-        Assert.All(finishes.Values, f => Assert.Equal("abort", f));
+        var events = await stalled.ReadToEndAsync();
+        Assert.Equal("[DONE]", events[^1]);
+        var finishes = events.SkipLast(1).Select(e => JsonNode.Parse(e)!["choices"]!.AsArray())
+            .Where(c => c.Count > 0 && c[0]!["finish_reason"] is not null).Select(c => c[0]!["finish_reason"].Str()).ToList();
+        Assert.Equal(["abort"], finishes);
         var (baseResponse, baseBody) = await base_;
         Assert.Equal(HttpStatusCode.OK, baseResponse.StatusCode);
         Assert.Equal("length", baseBody["choices"]![0]!["finish_reason"].Str());

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using InferenceServer.Engine.Sampling;
 
 namespace InferenceServer.Server.Tests.Lora;
@@ -58,12 +57,7 @@ public sealed class LoraEvictionTests
             o.LoraModules.Add(files.Module("second"));
         });
         // "first" is held by a long stream nobody reads, so "second" cannot take its place in host memory yet.
-        var hold = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
-        {
-            Content = JsonContent.Create(new { model = "first", prompt = "Once", n = 8, max_tokens = 480, ignore_eos = true, stream = true }),
-        };
-        var held = await server.Http.SendAsync(hold, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        var held = await StalledStream.OpenAsync(server.BaseAddress, model: "first");
         var waiting = Json.PostAsync(server.Http, "/v1/completions", new { model = "second", prompt = "Once", max_tokens = 4, ignore_eos = true });
         await MetricsText.WaitUntilAsync(server.Http, async () =>
             (await server.Http.GetStringAsync("/metrics")).Contains("waiting_lora_adapters=\"second\"", StringComparison.Ordinal), "second waits");
@@ -74,8 +68,7 @@ public sealed class LoraEvictionTests
         Assert.False(waiting.IsCompleted);
 
         // The client of "first" goes away: its requests are aborted, "second" loads and its request completes.
-        held.Dispose();
-        hold.Dispose();
+        await held.DisposeAsync();
         var (response, body) = await waiting;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(4, body["usage"]!["completion_tokens"].Int());

@@ -105,8 +105,8 @@ public sealed class LoraGenerationTests(LoraServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Metrics_export_lora_requests_info_with_max_lora_and_the_running_adapters()
     {
-        // A long request keeps "story" running while /metrics is read.
-        var running = Json.PostAsync(Server.Http, "/v1/completions", new { model = "story", prompt = "Once", max_tokens = 400, ignore_eos = true, temperature = 0 });
+        // A stream nobody reads keeps "story" running while /metrics is read.
+        await using var stalled = await StalledStream.OpenAsync(Server.BaseAddress, model: "story");
         await MetricsText.WaitUntilAsync(Server.Http, async () =>
             (await Server.Http.GetStringAsync("/metrics")).Contains("running_lora_adapters=\"story\"", StringComparison.Ordinal), "story runs");
         string text = await Server.Http.GetStringAsync("/metrics");
@@ -117,6 +117,5 @@ public sealed class LoraGenerationTests(LoraServerFixture fixture) : IClassFixtu
         // The value is the Unix time of the reading, as vLLM's set_to_current_time.
         double value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(value, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
-        await running;
     }
 }
