@@ -42,7 +42,11 @@ public static class ServerHost
         var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
         var metrics = new ServerMetrics(model.Name, () => model.Engine.Stats, () => admission.InFlight);
         // vLLM exports the adapter gauge only when LoRA is enabled.
-        if (options.EnableLora) _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
+        if (options.EnableLora)
+        {
+            _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
+            _ = new LoraRequestCounts(metrics.Registry, model.Name, () => model.Engine.Stats);
+        }
         var services = builder.Services;
         services.AddSingleton(options).AddSingleton(model).AddSingleton(state).AddSingleton(listeners)
             .AddSingleton(admission).AddSingleton(metrics).AddSingleton(new ApiKeyCheck(options.ApiKeys))

@@ -111,6 +111,7 @@ public sealed class LoraGenerationTests(LoraServerFixture fixture) : IClassFixtu
             (await Server.Http.GetStringAsync("/metrics")).Contains("running_lora_adapters=\"story\"", StringComparison.Ordinal), "story runs");
         string text = await Server.Http.GetStringAsync("/metrics");
         Assert.Contains("# TYPE vllm:lora_requests_info gauge", text, StringComparison.Ordinal);
+        Assert.Equal(1, await MetricsText.ReadAsync(Server.Http, "inference_server_lora_requests_running", $"model_name=\"{Server.Model.Name}\",lora_name=\"story\""));
         var line = text.Split('\n').Single(l => l.StartsWith("vllm:lora_requests_info{", StringComparison.Ordinal));
         Assert.Contains("max_lora=\"2\"", line, StringComparison.Ordinal);
         Assert.Contains("waiting_lora_adapters=\"\"", line, StringComparison.Ordinal);
