@@ -134,6 +134,8 @@ public sealed class LoraAdminTests : IAsyncLifetime
 
         // The stream is not read on, so its request is still in the engine (paused) when its adapter goes.
         await using var stalled = await StalledStream.OpenAsync(Server.BaseAddress, Key, "busy");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Server.Model.Engine.Stats.RunningPerAdapter.ContainsKey("busy") && DateTime.UtcNow < deadline) await Task.Delay(5);
         var base_ = Json.PostAsync(Admin, "/v1/completions", new { prompt = "Once", max_tokens = 40, ignore_eos = true });
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "busy" })).Status);
 

@@ -9,7 +9,7 @@ namespace InferenceServer.Server.OpenAi.Endpoints;
 
 /// <summary>
 /// The SSE loop both OpenAI endpoints share: opening events, one chunk per useful output, the usage chunk when
-/// asked for, then <c>[DONE]</c>. An engine failure mid-stream becomes an error event (the status is already sent).
+/// asked for, then <c>[DONE]</c>. An engine failure (or an adapter unloaded before its request ran) mid-stream becomes an error event (the status is already sent).
 /// </summary>
 public static class SseStreaming
 {
@@ -38,9 +38,11 @@ public static class SseStreaming
             }
             if (includeUsage) await sse.WriteAsync(usageChunk(Usage.Of(finals))).ConfigureAwait(false);
         }
-        catch (EngineFailedException e)
+        catch (Exception e) when (e is EngineFailedException or UnknownAdapterException)
         {
-            await sse.WriteAsync(new ErrorBody(new ErrorDetail(e.Message, ErrorTypes.ServiceUnavailable, null, null))).ConfigureAwait(false);
+            // UnknownAdapterException: the adapter was unloaded after submission but before the engine took the request in.
+            var api = ErrorMapping.ToApi(e)!;
+            await sse.WriteAsync(new ErrorBody(new ErrorDetail(api.Message, api.Type, api.Param, api.Code))).ConfigureAwait(false);
         }
         await sse.WriteDoneAsync().ConfigureAwait(false);
     }
