@@ -114,11 +114,14 @@ public sealed class Sampler
     }
 
     /// <summary>
-    /// Sorts the smallest prefix (largest values first) whose mass reaches <paramref name="mass"/>; selection over a
-    /// growing window avoids sorting a 150k vocabulary when the mass sits in a few tokens.
+    /// Moves the nucleus to the front: the fewest largest values whose sum reaches <paramref name="mass"/>; returns
+    /// its size and sum. Small inputs sort a growing window; large ones bucket the values by magnitude first
+    /// (a quarter-octave histogram), so only the one bucket the cut falls in is sorted: a flat distribution over
+    /// a 150k vocabulary costs a few passes instead of a full sort.
     /// </summary>
-    private static int TopPCount(Span<float> values, Span<int> ids, float mass, out float kept)
+    internal static int TopPCount(Span<float> values, Span<int> ids, float mass, out float kept)
     {
+        if (values.Length > BucketThreshold) return TopPByBuckets(values, ids, mass, out kept);
         int window = Math.Min(FirstTopPWindow, values.Length);
         while (true)
         {
@@ -141,6 +144,59 @@ public sealed class Sampler
             }
             window = Math.Min(values.Length, window * 4);
         }
+    }
+
+    private const int BucketThreshold = 4096;
+    private const int Buckets = 4 * 128;
+
+    // Values are exp(x - max) in (0, 1]: bucket 0 holds the largest; 4 buckets per octave from the float's
+    // exponent and top mantissa bits, so every value of a bucket is larger than every value of a later one.
+    private static int BucketOf(float v)
+    {
+        int bits = BitConverter.SingleToInt32Bits(v);
+        int octave = 127 - (bits >> 23);
+        int quarter = 3 - ((bits >> 21) & 3);
+        return Math.Clamp(octave * 4 + quarter, 0, Buckets - 1);
+    }
+
+    private static int TopPByBuckets(Span<float> values, Span<int> ids, float mass, out float kept)
+    {
+        Span<double> bucketMass = stackalloc double[Buckets];
+        bucketMass.Clear();
+        foreach (var v in values) bucketMass[BucketOf(v)] += v;
+        double before = 0;
+        int cut = 0;
+        while (cut < Buckets - 1 && before + bucketMass[cut] < mass) before += bucketMass[cut++];
+        // Everything in earlier buckets is kept; the cut bucket's values go right after them, sorted.
+        int front = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (BucketOf(values[i]) < cut) Swap(values, ids, i, front++);
+        }
+        int boundary = front;
+        for (int i = front; i < values.Length; i++)
+        {
+            if (BucketOf(values[i]) == cut) Swap(values, ids, i, boundary++);
+        }
+        values[front..boundary].Sort(ids[front..boundary], DescendingComparer);
+        double cumulative = before;
+        for (int i = front; i < boundary; i++)
+        {
+            cumulative += values[i];
+            if (cumulative >= mass)
+            {
+                kept = (float)cumulative;
+                return i + 1;
+            }
+        }
+        kept = (float)cumulative;
+        return boundary;
+    }
+
+    private static void Swap(Span<float> values, Span<int> ids, int a, int b)
+    {
+        (values[a], values[b]) = (values[b], values[a]);
+        (ids[a], ids[b]) = (ids[b], ids[a]);
     }
 
     private static readonly Comparison<float> DescendingComparer = (a, b) => b.CompareTo(a);
