@@ -84,7 +84,7 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
     public override async Task<LoraAdapterResponse> LoadLoraAdapter(LoadLoraAdapterRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await generation.Model.Adapters.LoadAsync(request.LoraName, request.LoraPath).ConfigureAwait(false);
+        await generation.Model.Adapters.LoadAsync(request.LoraName, request.LoraPath, request.LoadInplace).ConfigureAwait(false);
         return new LoraAdapterResponse { Message = $"Success: LoRA adapter '{request.LoraName}' added successfully." };
     }
 

@@ -73,8 +73,12 @@ public sealed class LoraAdapters
         return AddAsync(module.Name, Path.GetFullPath(module.Path));
     }
 
-    /// <summary>Loads an adapter at run time (an admin call); its folder must lie inside the allowed directories.</summary>
-    public Task LoadAsync(string? name, string? path)
+    /// <summary>
+    /// Loads an adapter at run time (an admin call); its folder must lie inside the allowed directories. With
+    /// <paramref name="inPlace"/> (vLLM's load_inplace) an adapter of that name is replaced: its requests end with
+    /// finish reason abort, and only once the new files have loaded cleanly.
+    /// </summary>
+    public async Task LoadAsync(string? name, string? path, bool inPlace = false)
     {
         if (!Enabled) throw ApiException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ApiException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
@@ -87,7 +91,13 @@ public sealed class LoraAdapters
         {
             throw ApiException.BadRequest(e.Message, "lora_path");
         }
-        return AddAsync(name, real);
+        if (inPlace && _paths.ContainsKey(name))
+        {
+            // A bad replacement must leave the old adapter serving, so the new files are checked first.
+            await ReadAsync(name, real).ConfigureAwait(false);
+            await UnloadAsync(name).ConfigureAwait(false);
+        }
+        await AddAsync(name, real).ConfigureAwait(false);
     }
 
     /// <summary>Forgets an adapter; requests using it end with finish reason abort.</summary>
@@ -163,20 +173,25 @@ public sealed class LoraAdapters
         }
     }
 
+    /// <summary>Reads and checks an adapter's files on the thread pool; a bad adapter is a 400 naming it and the problem.</summary>
+    private async Task<LoraAdapter> ReadAsync(string name, string path)
+    {
+        try
+        {
+            // Reading and transposing the matrices takes a while: keep it off the engine and request threads.
+            return await Task.Run(() => LoraAdapterLoader.Load(path, name, _config, _maxRank)).ConfigureAwait(false);
+        }
+        catch (ModelLoadException e)
+        {
+            throw ApiException.BadRequest(e.Message, "lora_path");
+        }
+    }
+
     private async Task LoadOnceAsync(string name, string path)
     {
         try
         {
-            LoraAdapter adapter;
-            try
-            {
-                // Reading and transposing the matrices takes a while: keep it off the engine and request threads.
-                adapter = await Task.Run(() => LoraAdapterLoader.Load(path, name, _config, _maxRank)).ConfigureAwait(false);
-            }
-            catch (ModelLoadException e)
-            {
-                throw ApiException.BadRequest(e.Message, "lora_path");
-            }
+            var adapter = await ReadAsync(name, path).ConfigureAwait(false);
             await RegisterAsync(adapter, path).ConfigureAwait(false);
         }
         finally

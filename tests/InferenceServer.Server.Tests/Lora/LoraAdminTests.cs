@@ -59,6 +59,18 @@ public sealed class LoraAdminTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("has already been loaded", ErrorMessage(text), StringComparison.Ordinal);
 
+        // load_inplace swaps the files behind the name: a bad replacement leaves the old adapter, a good one answers differently.
+        var (before, beforeBody) = await Json.PostAsync(Admin, "/v1/completions", new { model = "sql", prompt = "Once", max_tokens = 12, temperature = 0, ignore_eos = true });
+        Directory.CreateDirectory(Path.Combine(_files.Root, "hollow"));
+        (status, _) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "sql", lora_path = Path.Combine(_files.Root, "hollow"), load_inplace = true });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(Path.Combine(_files.Root, "sql"), await Admin.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+        (status, _) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "sql", lora_path = _files.Write("sql-v2"), load_inplace = true });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (_, afterBody) = await Json.PostAsync(Admin, "/v1/completions", new { model = "sql", prompt = "Once", max_tokens = 12, temperature = 0, ignore_eos = true });
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.NotEqual(beforeBody["choices"]![0]!["text"].Str(), afterBody["choices"]![0]!["text"].Str());
+
         (status, text) = await PostAsync(Admin, "/v1/unload_lora_adapter", new { lora_name = "sql" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Success: LoRA adapter 'sql' removed successfully.", text);

@@ -17,7 +17,7 @@ public static class LoraAdapterEndpoints
         ArgumentNullException.ThrowIfNull(model);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<LoadLoraAdapterRequest>(body.RootElement);
-        await model.Adapters.LoadAsync(request.LoraName, request.LoraPath).ConfigureAwait(false);
+        await model.Adapters.LoadAsync(request.LoraName, request.LoraPath, request.LoadInplace == true).ConfigureAwait(false);
         return Results.Text($"Success: LoRA adapter '{request.LoraName}' added successfully.");
     }
 
