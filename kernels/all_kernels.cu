@@ -8,4 +8,8 @@
 #include "paged_attention_prefill.cu"
 #include "rms_norm.cu"
 #include "rope.cu"
+#include "sampling_argmax.cu"
+#include "sampling_log_softmax.cu"
+#include "sampling_penalties.cu"
+#include "sampling_sample.cu"
 #include "silu_mul.cu"

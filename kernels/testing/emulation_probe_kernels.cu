@@ -59,3 +59,16 @@ extern "C" __global__ void test_indices(int* out) {
     o[3] = static_cast<int>(blockIdx.x); o[4] = static_cast<int>(blockIdx.y); o[5] = static_cast<int>(blockIdx.z);
 }
 KERNEL_REGISTER(test_indices)
+
+// Philox4x32-10 on given counters and keys (4 + 2 words per thread), for known-answer tests of common/philox.cuh.
+#include "../common/philox.cuh"
+extern "C" __global__ void test_philox(unsigned* out, const unsigned* in) {
+    const unsigned* c = in + 6 * threadIdx.x;
+    const philox_u32x4 r = philox4x32_10(philox_u32x4{c[0], c[1], c[2], c[3]}, c[4], c[5]);
+    unsigned* o = out + 4 * threadIdx.x;
+    o[0] = r.x;
+    o[1] = r.y;
+    o[2] = r.z;
+    o[3] = r.w;
+}
+KERNEL_REGISTER(test_philox)
