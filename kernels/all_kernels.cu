@@ -3,6 +3,7 @@
 #include "embedding.cu"
 #include "gemv_q8_0.cu"
 #include "kv_write.cu"
+#include "lora.cu"
 #include "paged_attention_decode.cu"
 #include "paged_attention_decode_split.cu"
 #include "paged_attention_prefill.cu"
