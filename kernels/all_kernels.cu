@@ -1,6 +1,7 @@
 // The fatbin's single translation unit: nvcc -fatbin takes one input, and a module is one cubin per arch.
 // Every kernel file is listed here; the emulation library compiles them one by one instead.
 #include "embedding.cu"
+#include "gelu_tanh_mul.cu"
 #include "gemv_q8_0.cu"
 #include "kv_write.cu"
 #include "lora.cu"

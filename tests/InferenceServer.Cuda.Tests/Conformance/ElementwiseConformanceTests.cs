@@ -4,7 +4,7 @@ using InferenceServer.Cuda.Tests.Support;
 
 namespace InferenceServer.Cuda.Tests.Conformance;
 
-/// <summary>silu_mul_* against the CPU backend's SiluMul, and embedding_* against its Embedding.</summary>
+/// <summary>silu_mul_* against the CPU backend's SiluMul, gelu_tanh_mul_* against a double reference, and embedding_* against its Embedding.</summary>
 [Trait("Category", "CudaConformance")]
 public sealed class ElementwiseConformanceTests : IDisposable
 {
@@ -25,8 +25,34 @@ public sealed class ElementwiseConformanceTests : IDisposable
     [KernelCases(KernelDevices.Gpu, nameof(SiluCases))]
     public void Silu_mul_matches_the_cpu_backend(string device, KernelDType dtype, int rows, int inter, bool fusedGateUp)
     {
+        var (gate, up, actual) = RunActAndMul(ActAndMulLaunch.SiluMul, device, dtype, rows, inter, fusedGateUp);
+        Tolerance.For(dtype).Check("silu_mul", dtype, device, _cpu.SiluMul(gate, up, rows, inter), actual);
+    }
+
+    /// <summary>gelu_tanh_mul_* against PyTorch's tanh-approximate GELU in double (the CPU backend has no GELU op).</summary>
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(SiluCases))]
+    [KernelCases(KernelDevices.Gpu, nameof(SiluCases))]
+    public void Gelu_tanh_mul_matches_the_tanh_approximation_in_double(string device, KernelDType dtype, int rows, int inter, bool fusedGateUp)
+    {
+        var (gate, up, actual) = RunActAndMul(ActAndMulLaunch.GeluTanhMul, device, dtype, rows, inter, fusedGateUp);
+        var expected = new float[gate.Length];
+        for (int i = 0; i < gate.Length; i++)
+        {
+            double g = gate[i];
+            expected[i] = (float)(0.5 * g * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (g + 0.044715 * g * g * g))) * up[i]);
+        }
+        Tolerance.For(dtype).Check("gelu_tanh_mul", dtype, device, expected, actual);
+    }
+
+    private delegate void ActAndMul(IKernelLauncher launcher, KernelDType dtype, nint output, nint gate, nint up, int rows, int inter,
+        int outStride, int gateStride, int upStride);
+
+    /// <summary>Random gate/up (as the storage type holds them) through <paramref name="launch"/>, separate or as one fused gate_up buffer.</summary>
+    private static (float[] Gate, float[] Up, float[] Output) RunActAndMul(ActAndMul launch, string device, KernelDType dtype, int rows, int inter, bool fusedGateUp)
+    {
         var rng = new Random(rows * 31 + inter);
-        // Gate values over [-12, 12) reach both saturated ends of SiLU.
+        // Gate values over [-12, 12) reach both saturated ends of SiLU and GELU.
         float[] gate = DTypeCodec.Round(DTypeCodec.Random(rng, rows * inter, 12f), dtype);
         float[] up = DTypeCodec.Round(DTypeCodec.Random(rng, rows * inter, 2f), dtype);
         using var gpu = new DeviceScope(device);
@@ -41,13 +67,13 @@ public sealed class ElementwiseConformanceTests : IDisposable
                 up.AsSpan(r * inter, inter).CopyTo(gateUp.AsSpan(r * 2 * inter + inter));
             }
             nint g = gpu.Upload(gateUp, dtype);
-            SiluMulLaunch.Launch(gpu.Launcher, dtype, output, g, g + inter * dtype.Size(), rows, inter, inter, 2 * inter, 2 * inter);
+            launch(gpu.Launcher, dtype, output, g, g + inter * dtype.Size(), rows, inter, inter, 2 * inter, 2 * inter);
         }
         else
         {
-            SiluMulLaunch.Launch(gpu.Launcher, dtype, output, gpu.Upload(gate, dtype), gpu.Upload(up, dtype), rows, inter, inter, inter, inter);
+            launch(gpu.Launcher, dtype, output, gpu.Upload(gate, dtype), gpu.Upload(up, dtype), rows, inter, inter, inter, inter);
         }
-        Tolerance.For(dtype).Check("silu_mul", dtype, device, _cpu.SiluMul(gate, up, rows, inter), gpu.Download(output, rows * inter, dtype));
+        return (gate, up, gpu.Download(output, rows * inter, dtype));
     }
 
     public static TheoryData<KernelDType, int, int> EmbeddingCases()

@@ -3,7 +3,7 @@ using InferenceServer.Cuda.Tests.Support;
 
 namespace InferenceServer.Cuda.Tests.Conformance;
 
-/// <summary>rms_norm_* and add_rms_norm_* against the CPU backend's RmsNorm (and Add), every dtype, many row widths.</summary>
+/// <summary>rms_norm_*, add_rms_norm_* and head_rms_norm_* against the CPU backend's RmsNorm (and Add), every dtype, many row widths.</summary>
 [Trait("Category", "CudaConformance")]
 public sealed class RmsNormConformanceTests : IDisposable
 {
@@ -53,6 +53,42 @@ public sealed class RmsNormConformanceTests : IDisposable
         RmsNormLaunch.AddRmsNorm(gpu.Launcher, dtype, dx, dr, gpu.Upload(w, dtype), Eps, rows, dim);
         Tolerance.Exact.Check("add_rms_norm.residual", dtype, device, sum, gpu.Download(dr, rows * dim, dtype));
         Tolerance.For(dtype).Check("add_rms_norm", dtype, device, expected, gpu.Download(dx, rows * dim, dtype));
+    }
+
+    public static TheoryData<KernelDType, int, int, int, int> HeadCases()
+    {
+        var data = new TheoryData<KernelDType, int, int, int, int>();
+        // tokens, q heads, kv heads, head dim (Qwen3: 128; also 64, 256 and an odd width).
+        (int Tokens, int QHeads, int KvHeads, int HeadDim)[] shapes = [(1, 1, 1, 64), (3, 8, 2, 128), (5, 16, 8, 128), (2, 4, 1, 256), (4, 6, 3, 72)];
+        foreach (var dtype in Enum.GetValues<KernelDType>())
+            foreach (var s in shapes) data.Add(dtype, s.Tokens, s.QHeads, s.KvHeads, s.HeadDim);
+        return data;
+    }
+
+    /// <summary>head_rms_norm_* on q and k inside one fused qkv row, against the CPU RmsNorm over [tokens · heads, head_dim]; v stays as it was.</summary>
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(HeadCases))]
+    [KernelCases(KernelDevices.Gpu, nameof(HeadCases))]
+    public void Per_head_q_and_k_rms_norm_matches_the_cpu_backend_per_head_row(string device, KernelDType dtype, int tokens, int qHeads, int kvHeads, int headDim)
+    {
+        var rng = new Random(tokens * 101 + qHeads * 7 + headDim);
+        int qDim = qHeads * headDim, kvDim = kvHeads * headDim, stride = qDim + 2 * kvDim;
+        float[] qkv = DTypeCodec.Round(DTypeCodec.Random(rng, tokens * stride, 3f), dtype);
+        float[] qWeight = DTypeCodec.Round(DTypeCodec.Random(rng, headDim, 1.5f), dtype), kWeight = DTypeCodec.Round(DTypeCodec.Random(rng, headDim, 1.5f), dtype);
+        const float Eps = 1e-6f;
+        // The [tokens, width] slice of fused rows starting at column offset.
+        float[] Of(float[] rows, int offset, int width) => Enumerable.Range(0, tokens).SelectMany(t => rows.AsSpan(t * stride + offset, width).ToArray()).ToArray();
+        float[] expectedQ = _cpu.RmsNorm(Of(qkv, 0, qDim), qWeight, Eps, tokens * qHeads, headDim);
+        float[] expectedK = _cpu.RmsNorm(Of(qkv, qDim, kvDim), kWeight, Eps, tokens * kvHeads, headDim);
+
+        using var gpu = new DeviceScope(device);
+        nint buffer = gpu.Upload(qkv, dtype);
+        RmsNormLaunch.HeadRmsNorm(gpu.Launcher, dtype, buffer, gpu.Upload(qWeight, dtype), Eps, tokens, qHeads, headDim, stride);
+        RmsNormLaunch.HeadRmsNorm(gpu.Launcher, dtype, buffer + qDim * dtype.Size(), gpu.Upload(kWeight, dtype), Eps, tokens, kvHeads, headDim, stride);
+        float[] result = gpu.Download(buffer, tokens * stride, dtype);
+        Tolerance.For(dtype).Check("head_rms_norm", dtype, device, expectedQ, Of(result, 0, qDim));
+        Tolerance.For(dtype).Check("head_rms_norm", dtype, device, expectedK, Of(result, qDim, kvDim));
+        Tolerance.Exact.Check("head_rms_norm.v_untouched", dtype, device, Of(qkv, qDim + kvDim, kvDim), Of(result, qDim + kvDim, kvDim));
     }
 
     public void Dispose() => _cpu.Dispose();
