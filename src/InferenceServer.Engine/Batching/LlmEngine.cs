@@ -14,6 +14,7 @@ public sealed class LlmEngine : IDisposable
     private readonly ConcurrentQueue<Command> _commands = new();
     private readonly ConcurrentQueue<Action> _admin = new();
     private volatile IReadOnlySet<string> _adapterNames = new HashSet<string>();
+    private readonly Lock _adapterGate = new();
     private readonly Dictionary<long, Stream> _streams = [];
     private readonly List<long> _resumable = [];
     private readonly SemaphoreSlim _wake = new(0);
@@ -50,8 +51,6 @@ public sealed class LlmEngine : IDisposable
     {
         if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
         _core.Validate(request);
-        if (request.Adapter != null && !_adapterNames.Contains(request.Adapter))
-            throw new UnknownAdapterException(request.Adapter, $"LoRA adapter '{request.Adapter}' is not loaded");
         long id = Interlocked.Increment(ref _nextId);
         // One slot more than the pause threshold, so a final output (abort included) always fits.
         var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity + 1)
@@ -60,10 +59,30 @@ public sealed class LlmEngine : IDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        Interlocked.Increment(ref _inFlight);
-        _commands.Enqueue(new Command(CommandKind.Add, id, request, channel));
+        var command = new Command(CommandKind.Add, id, request, channel);
+        if (request.Adapter == null)
+        {
+            Enqueue(command);
+        }
+        else
+        {
+            // Checked and queued as one step: an eviction (under the same lock) either sees this request queued or
+            // happens first and fails it here, never in between (which would fail it later as unknown).
+            lock (_adapterGate)
+            {
+                if (!_adapterNames.Contains(request.Adapter))
+                    throw new UnknownAdapterException(request.Adapter, $"LoRA adapter '{request.Adapter}' is not loaded");
+                Enqueue(command);
+            }
+        }
         _wake.Release();
         return new RequestStream(this, id, channel.Reader, cancellation, request.Deadline);
+    }
+
+    private void Enqueue(Command command)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _commands.Enqueue(command);
     }
 
     /// <summary>Submits and reads all outputs; cancelling <paramref name="cancellation"/> aborts the request.</summary>
@@ -87,15 +106,18 @@ public sealed class LlmEngine : IDisposable
         {
             var slots = _core.Adapters ?? throw new InvalidOperationException("LoRA adapters are not enabled on this engine");
             int capacity = _core.Options.MaxCpuLoras ?? _core.Options.MaxLoras;
-            if (slots.Count >= capacity && !slots.Contains(adapter.Name))
+            lock (_adapterGate)
             {
-                // Host memory holds at most max-cpu-loras adapters: drop the least recently used one nobody needs.
-                string victim = slots.EvictionCandidate(AdaptersNeeded(slots))
-                    ?? throw new InvalidOperationException($"all {slots.Count} loaded LoRA adapters are in use (max-cpu-loras {capacity}); retry later");
-                slots.Unregister(victim);
+                if (slots.Count >= capacity && !slots.Contains(adapter.Name))
+                {
+                    // Host memory holds at most max-cpu-loras adapters: drop the least recently used one nobody needs.
+                    string victim = slots.EvictionCandidate(AdaptersNeeded(slots))
+                        ?? throw new InvalidOperationException($"all {slots.Count} loaded LoRA adapters are in use (max-cpu-loras {capacity}); retry later");
+                    slots.Unregister(victim);
+                }
+                slots.Register(adapter);
+                _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
             }
-            slots.Register(adapter);
-            _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
         });
     }
 
