@@ -34,7 +34,8 @@ public sealed class StalledStream : IAsyncDisposable
     /// <param name="baseAddress">The server.</param>
     /// <param name="apiKey">A bearer key, if the server wants one.</param>
     /// <param name="model">The "model" to ask for (a LoRA adapter, say); null: the base model.</param>
-    public static async Task<StalledStream> OpenAsync(Uri baseAddress, string? apiKey = null, string? model = null)
+    /// <param name="choices">n: more choices, more bytes and more KV blocks, so the request lasts longer still.</param>
+    public static async Task<StalledStream> OpenAsync(Uri baseAddress, string? apiKey = null, string? model = null, int choices = 1)
     {
         var client = new HttpClient(new SocketsHttpHandler
         {
@@ -53,6 +54,7 @@ public sealed class StalledStream : IAsyncDisposable
             Content = JsonContent.Create(new
             {
                 model = model ?? "",
+                n = choices,
                 messages = new[] { new { role = "user", content = "Tell me a story." } },
                 temperature = 0, ignore_eos = true, stream = true, logprobs = true, top_logprobs = 20,
             }),

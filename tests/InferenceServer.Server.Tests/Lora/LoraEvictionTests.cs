@@ -26,7 +26,7 @@ public sealed class LoraEvictionTests
         async Task<string> Complete(string model)
         {
             var (response, body) = await Json.PostAsync(server.Http, "/v1/completions", new { model, prompt = "Once upon a time", max_tokens = 12, temperature = 0, ignore_eos = true });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{model}: {(int)response.StatusCode} {body.ToJsonString()}");
             return body["choices"]![0]!["text"].Str();
         }
         string first = await Complete("first");
@@ -56,8 +56,8 @@ public sealed class LoraEvictionTests
             o.LoraModules.Add(files.Module("first"));
             o.LoraModules.Add(files.Module("second"));
         });
-        // "first" is held by a long stream nobody reads, so "second" cannot take its place in host memory yet.
-        var held = await StalledStream.OpenAsync(server.BaseAddress, model: "first");
+        // "first" is held by a request nobody reads, so "second" cannot take its place in host memory yet.
+        var held = await HeldRequest.OpenAsync(server, "first");
         var waiting = Json.PostAsync(server.Http, "/v1/completions", new { model = "second", prompt = "Once", max_tokens = 4, ignore_eos = true });
         await MetricsText.WaitUntilAsync(server.Http, async () =>
             (await server.Http.GetStringAsync("/metrics")).Contains("waiting_lora_adapters=\"second\"", StringComparison.Ordinal), "second waits");
@@ -67,7 +67,7 @@ public sealed class LoraEvictionTests
         Assert.Equal(HttpStatusCode.OK, baseResponse.StatusCode);
         Assert.False(waiting.IsCompleted);
 
-        // The client of "first" goes away: its requests are aborted, "second" loads and its request completes.
+        // The request on "first" goes away (as when its client leaves): "second" loads and its request completes.
         await held.DisposeAsync();
         var (response, body) = await waiting;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -105,8 +105,8 @@ public sealed class LoraGenerationTests(LoraServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Metrics_export_lora_requests_info_with_max_lora_and_the_running_adapters()
     {
-        // A stream nobody reads keeps "story" running while /metrics is read.
-        await using var stalled = await StalledStream.OpenAsync(Server.BaseAddress, model: "story");
+        // A request nobody reads keeps "story" running while /metrics is read.
+        await using var held = await HeldRequest.OpenAsync(Server, "story");
         await MetricsText.WaitUntilAsync(Server.Http, async () =>
             (await Server.Http.GetStringAsync("/metrics")).Contains("running_lora_adapters=\"story\"", StringComparison.Ordinal), "story runs");
         string text = await Server.Http.GetStringAsync("/metrics");
