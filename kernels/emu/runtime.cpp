@@ -75,6 +75,7 @@ struct Fiber {
     unsigned parity = 0;  // which of the warp's two exchange buffers the next warp op uses
 #if KEMU_TSAN
     void* tsan = nullptr;
+    unsigned barrier_parity = 0;  // which of the block's two barrier sync objects the next __syncthreads uses
 #endif
 };
 
@@ -89,8 +90,11 @@ struct Worker {
     unsigned char* dynamic_shared_aligned = nullptr;
 #if KEMU_TSAN
     void* tsan_scheduler = nullptr;
-    char block_start = 0, block_end = 0, block_barrier = 0;
-    std::vector<char> warp_barriers;
+    // Sync objects alternate by barrier generation (block) and exchange parity (warp): with one object, a fiber
+    // resuming from barrier g would also acquire what faster fibers released at barrier g + 1, hiding races
+    // between one phase's reads and the next phase's writes. No fiber gets two generations ahead, so two suffice.
+    char block_start = 0, block_end = 0, block_barriers[2] = {0, 0};
+    std::vector<char> warp_barriers;  // [warp][parity]
 #endif
 
     ~Worker() {
@@ -185,7 +189,7 @@ KEMU_NO_TSAN bool prepare_worker(Worker& w, Launch& launch, unsigned threads) {
     w.launch = &launch;
 #if KEMU_TSAN
     w.tsan_scheduler = __tsan_get_current_fiber();
-    w.warp_barriers.assign(warps, 0);
+    w.warp_barriers.assign(std::size_t{warps} * 2, 0);
 #endif
     return true;
 }
@@ -228,6 +232,9 @@ KEMU_NO_TSAN bool run_block(Worker& w, unsigned threads) {
         f.tid = uint3{i % bd.x, (i / bd.x) % bd.y, i / (bd.x * bd.y)};
         f.state = State::Runnable;
         f.parity = 0;
+#if KEMU_TSAN
+        f.barrier_parity = 0;
+#endif
         prepare_fiber(f.stack, &kemu_fiber_entry);
     }
 #if KEMU_TSAN
@@ -308,12 +315,14 @@ unsigned lane_id() {
 KEMU_NO_TSAN void sync_block() {
     Worker* w = t_worker;
 #if KEMU_TSAN
-    __tsan_release(&w->block_barrier);
+    char* sync = &w->block_barriers[w->current->barrier_parity];
+    w->current->barrier_parity ^= 1;
+    __tsan_release(sync);
 #endif
     w->current->state = State::BlockWait;
     yield_to_scheduler(w);
 #if KEMU_TSAN
-    __tsan_acquire(&w->block_barrier);
+    __tsan_acquire(sync);
 #endif
 }
 
@@ -324,16 +333,19 @@ KEMU_NO_TSAN const std::uint64_t* warp_exchange(unsigned mask, std::uint64_t val
     const unsigned warp = index / 32, lane = index % 32;
     // Double-buffered: a lane cannot reach the op after next before every lane has read this op's slots.
     std::uint64_t* slots = w->exchange.data() + (std::size_t{warp} * 2 + f->parity) * 32;
+#if KEMU_TSAN
+    char* sync = &w->warp_barriers[std::size_t{warp} * 2 + f->parity];
+#endif
     f->parity ^= 1;
     slots[lane] = value;
     f->warp_mask = mask;
     f->state = State::WarpWait;
 #if KEMU_TSAN
-    __tsan_release(&w->warp_barriers[warp]);
+    __tsan_release(sync);
 #endif
     yield_to_scheduler(w);
 #if KEMU_TSAN
-    __tsan_acquire(&w->warp_barriers[warp]);
+    __tsan_acquire(sync);
 #endif
     return slots;
 }

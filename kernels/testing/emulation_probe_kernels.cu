@@ -24,6 +24,39 @@ extern "C" __global__ void test_block_reverse_no_barrier(float* out, const float
 }
 KERNEL_REGISTER(test_block_reverse_no_barrier)
 
+// Rounds of neighbour sums through shared memory: each round writes, syncs, reads a neighbour's slot, and syncs again
+// before the next round overwrites the slots.
+extern "C" __global__ void test_rounds(float* out, const float* in) {
+    __shared__ float s[1024];
+    const unsigned t = threadIdx.x, n = blockDim.x;
+    const long long base = static_cast<long long>(blockIdx.x) * n;
+    float acc = in[base + t];
+    for (int round = 0; round < 3; round++) {
+        s[t] = acc;
+        __syncthreads();
+        acc += s[(t + 1) % n];
+        __syncthreads();
+    }
+    out[base + t] = acc;
+}
+KERNEL_REGISTER(test_rounds)
+
+// The same without the trailing barrier: a thread overwrites its slot for the next round while a neighbour may
+// still read this round's value (write after read across loop iterations, as in a K/V tile loop).
+extern "C" __global__ void test_rounds_no_trailing_barrier(float* out, const float* in) {
+    __shared__ float s[1024];
+    const unsigned t = threadIdx.x, n = blockDim.x;
+    const long long base = static_cast<long long>(blockIdx.x) * n;
+    float acc = in[base + t];
+    for (int round = 0; round < 3; round++) {
+        s[t] = acc;
+        __syncthreads();
+        acc += s[(t + 1) % n];
+    }
+    out[base + t] = acc;
+}
+KERNEL_REGISTER(test_rounds_no_trailing_barrier)
+
 // Odd threads leave before a barrier the even ones wait at: must be reported, not hang.
 extern "C" __global__ void test_divergent_barrier(float* out) {
     if (threadIdx.x % 2 != 0) return;

@@ -19,7 +19,11 @@ public sealed class ThreadSanitizerTests : IClassFixture<ThreadSanitizerTests.Bu
     [NeedsFact(Needs.Emulation)]
     public void Kernels_with_correct_barriers_and_warp_ops_run_without_a_race_report()
     {
-        foreach (var kernel in new[] { "test_block_reverse", "test_warp_ops", "rms_norm_f32" })
+        foreach (var kernel in new[]
+                 {
+                     "test_block_reverse", "test_rounds", "test_warp_ops", "rms_norm_f32", "paged_attention_prefill_f32_f32",
+                     "paged_attention_decode_split_f32_f32", "sample_f32", "sgmv_expand_f32",
+                 })
         {
             var (exit, output) = _build.Run(kernel);
             Assert.DoesNotContain("ThreadSanitizer", output, StringComparison.Ordinal);
@@ -35,6 +39,20 @@ public sealed class ThreadSanitizerTests : IClassFixture<ThreadSanitizerTests.Bu
         Assert.Contains("WARNING: ThreadSanitizer: data race", output, StringComparison.Ordinal);
         Assert.Contains("emulation_probe_kernels.cu", output, StringComparison.Ordinal);
         Assert.Contains("in test_block_reverse_no_barrier", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A barrier missing between one round's reads and the next round's writes: caught because each barrier
+    /// generation has its own sync object, so a fiber resuming from a barrier does not also acquire what faster
+    /// fibers released at the next one.
+    /// </summary>
+    [NeedsFact(Needs.Emulation)]
+    public void A_missing_barrier_between_loop_iterations_is_caught_as_a_write_after_read_race()
+    {
+        var (exit, output) = _build.Run("test_rounds_no_trailing_barrier");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("WARNING: ThreadSanitizer: data race", output, StringComparison.Ordinal);
+        Assert.Contains("in test_rounds_no_trailing_barrier", output, StringComparison.Ordinal);
     }
 
     /// <summary>Builds the TSan library and launcher once for the class (about 15 s on 2 cores).</summary>
