@@ -7,12 +7,14 @@ namespace InferenceServer.Cuda.Tests.Conformance;
 /// <summary>
 /// The deterministic half of GPU sampling against the CPU <see cref="Sampler"/>: apply_penalties_f32 then argmax_f32
 /// pick exactly the CPU's greedy token (after repetition, presence and frequency penalties over a prompt and an output
-/// history), and log_softmax_f32 gives its logprob of that token on the raw logits. The penalised logits themselves
-/// must equal, bit for bit, the same float operations done in C#.
+/// history), and log_softmax_f32 gives its logprob of that token and its top-5 alternatives on the raw logits. The
+/// penalised logits themselves must equal, bit for bit, the same float operations done in C#.
 /// </summary>
 [Trait("Category", "CudaConformance")]
 public sealed class GreedyPenaltyLogprobConformanceTests
 {
+    private const int TopN = 5;
+
     public static TheoryData<int, int> Cases() => new()
     {
         { 1, 1 },        // a one-token vocabulary
@@ -40,7 +42,7 @@ public sealed class GreedyPenaltyLogprobConformanceTests
             parameters[r] = new SamplingParams
             {
                 Temperature = 0,
-                Logprobs = 0,
+                Logprobs = TopN,
                 RepetitionPenalty = penalised ? 1f + r * 0.2f : 1f,
                 PresencePenalty = penalised && r % 2 == 1 ? 0.7f : 0f,
                 FrequencyPenalty = penalised ? 0.4f - r * 0.1f : 0f,
@@ -52,6 +54,7 @@ public sealed class GreedyPenaltyLogprobConformanceTests
         }
 
         var expectedTokens = new int[rows];
+        var expectedTop = new TokenLogprob[rows][];
         var expectedLogprobs = new float[rows];
         var expectedLogits = (float[])raw.Clone();
         for (int r = 0; r < rows; r++)
@@ -62,6 +65,8 @@ public sealed class GreedyPenaltyLogprobConformanceTests
             var sampled = new Sampler(vocab).Sample(row, state);
             expectedTokens[r] = sampled.TokenId;
             expectedLogprobs[r] = sampled.Logprob;
+            // The CPU orders equal values arbitrarily; the kernel ties to the lower id.
+            expectedTop[r] = [.. sampled.TopLogprobs!.OrderByDescending(t => t.Logprob).ThenBy(t => t.TokenId)];
             Penalise(expectedLogits.AsSpan(r * vocab, vocab), parameters[r], prompts[r], outputs[r]);
         }
 
@@ -82,7 +87,16 @@ public sealed class GreedyPenaltyLogprobConformanceTests
         Assert.Equal(expectedTokens, gpu.Download<int>(tokens, rows));
 
         nint logprobRows = gpu.Allocate((long)rows * vocab * sizeof(float)), tokenLogprobs = gpu.Allocate(rows * sizeof(float));
-        LogSoftmaxLaunch.Launch(gpu.Launcher, logprobRows, tokenLogprobs, tokens, rawLogits, rows, vocab);
+        nint topIds = gpu.Allocate(rows * TopN * sizeof(int)), topLogprobs = gpu.Allocate(rows * TopN * sizeof(float));
+        LogSoftmaxLaunch.Launch(gpu.Launcher, logprobRows, tokenLogprobs, tokens, rawLogits, rows, vocab, topIds, topLogprobs, TopN);
+        var ids = gpu.Download<int>(topIds, rows * TopN);
+        var top = gpu.Download<float>(topLogprobs, rows * TopN);
+        for (int r = 0; r < rows; r++)
+        {
+            // A vocabulary under TopN: the CPU returns fewer, the kernel pads with id -1.
+            Assert.Equal([.. expectedTop[r].Select(t => t.TokenId), .. Enumerable.Repeat(-1, TopN - expectedTop[r].Length)], ids[(r * TopN)..((r + 1) * TopN)]);
+            CheckClose("log_softmax_top", device, [.. expectedTop[r].Select(t => t.Logprob)], top[(r * TopN)..(r * TopN + expectedTop[r].Length)], 2e-5);
+        }
         var logprobs = gpu.Download<float>(tokenLogprobs, rows);
         var full = gpu.Download<float>(logprobRows, rows * vocab);
         var expectedRows = new float[rows * vocab];

@@ -27,6 +27,7 @@ public sealed class PagedAttentionPrefillConformanceTests : IDisposable
             (8, 1, 96, 16, [90], [31], 0),
             (4, 1, 256, 16, [40, 19], [20, 19], 0),
             (8, 2, 64, 16, [200, 60, 9], [50, 60, 9], 24),        // window shorter than the chunk and the prefix
+            (4, 2, 64, 16, [30, 45, 8], [12, 0, 8], 0),           // a sequence with no new tokens this step
         ];
         foreach (var (q, cache) in pairs)
             foreach (var s in shapes) data.Add(q, cache, s.QHeads, s.KvHeads, s.HeadDim, s.BlockSize, s.Contexts, s.Queries, s.Window);
