@@ -41,6 +41,9 @@ public sealed unsafe class GpuDevice : IKernelDevice
 
     public IKernelLauncher Launcher => _launcher;
 
+    /// <summary>The stream launches and copies go on (libraries such as cuBLAS join it to stay ordered with them).</summary>
+    public CudaStream Stream => _stream;
+
     public nint Allocate(long bytes)
     {
         // cuMemAlloc returns 256-byte aligned memory.
