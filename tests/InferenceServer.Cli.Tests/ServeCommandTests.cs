@@ -17,7 +17,7 @@ public sealed partial class ServeCommandTests
         Assert.Equal(0, code);
         foreach (var flag in new[] { "--model", "--host", "--port", "--grpc-port", "--max-num-seqs", "--max-num-batched-tokens", "--max-model-len",
                      "--kv-cache-memory", "--block-size", "--threads", "--api-key", "--max-waiting", "--served-model-name", "--config",
-                     "--enable-lora", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--lora-modules", "--lora-dirs" })
+                     "--enable-lora", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--lora-modules", "--lora-dirs", "--models-dir" })
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
     }
 
@@ -74,8 +74,32 @@ public sealed partial class ServeCommandTests
         Assert.Contains("adapter_config.json", stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>Starts `serve` on the test model with free ports, runs <paramref name="use"/>, then stops it with SIGTERM (exit code 0).</summary>
-    private static async Task ServeAsync(string[] flags, Dictionary<string, string> environment, Func<HttpClient, Task> use)
+    [Fact]
+    public async Task Models_dir_serves_the_repository_and_names_the_version()
+    {
+        await ServeAsync(["--models-dir", "models"], [], new Dictionary<string, string>(), async http =>
+        {
+            var models = JsonNode.Parse(await http.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+            Assert.Equal(["tinystories-656k"], models);
+            var response = await http.PostAsJsonAsync("/v1/completions", new { model = "tinystories-656k@1", prompt = "Once upon a time", max_tokens = 3 });
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-model-version")));
+        });
+    }
+
+    [Fact]
+    public void Model_and_models_dir_together_are_an_error()
+    {
+        var (code, _, stderr) = CliRunner.Run("serve", "--model", "models/tinystories-656k/1.json", "--models-dir", "models", "--port", "0", "--grpc-port", "0");
+        Assert.Equal(1, code);
+        Assert.Contains("--models-dir", stderr, StringComparison.Ordinal);
+    }
+
+    private static Task ServeAsync(string[] flags, Dictionary<string, string> environment, Func<HttpClient, Task> use) =>
+        ServeAsync(["--model", "models/tinystories-656k/1.json"], flags, environment, use);
+
+    /// <summary>Starts `serve` on <paramref name="source"/> with free ports, runs <paramref name="use"/>, then stops it with SIGTERM (exit code 0).</summary>
+    private static async Task ServeAsync(string[] source, string[] flags, Dictionary<string, string> environment, Func<HttpClient, Task> use)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -85,7 +109,7 @@ public sealed partial class ServeCommandTests
             WorkingDirectory = TestSupport.SharedModels.RepositoryRoot,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "inference-server.dll"));
-        foreach (var a in new[] { "serve", "--model", "models/tinystories-656k/1.json", "--port", "0", "--grpc-port", "0", "--threads", "1", "--kv-cache-memory", "8388608" })
+        foreach (var a in new[] { "serve", "--port", "0", "--grpc-port", "0", "--threads", "1", "--kv-cache-memory", "8388608" }.Concat(source))
             psi.ArgumentList.Add(a);
         foreach (var a in flags) psi.ArgumentList.Add(a);
         foreach (var (key, value) in environment) psi.Environment[key] = value;

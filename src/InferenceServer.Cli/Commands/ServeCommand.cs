@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Versions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +29,7 @@ internal static class ServeCommand
         }
 
         Flag<string>("--model", "Model", "Model manifest (.json), Hugging Face folder or .gguf file", "-m");
+        Flag<string>("--models-dir", "ModelsDir", "Model repository folder (instead of --model): every version its routing files name, with canary routing");
         Flag<string>("--served-model-name", "ServedModelName", "Name clients use in \"model\" (default: the manifest's name)");
         Flag<string>("--host", "Host", "Address to bind: an IP, 'localhost' or '*' (default 127.0.0.1)");
         Flag<int>("--port", "Port", "HTTP port for the OpenAI API, health and metrics (default 8000; 0 picks one)");
@@ -100,12 +103,33 @@ internal static class ServeCommand
         ServerConfiguration.AddSources(builder, settingsFile, flags);
         var configuration = builder.Build();
         var options = ServerConfiguration.Bind(configuration);
+        if (!string.IsNullOrWhiteSpace(options.ModelsDir)) return RunRepository(options, configuration);
         using var model = ServedModel.Load(options);
         using var app = ServerHost.Build(options, model, configuration);
+        return Serve(app, options, $"{model.Name} (context {model.MaxContext})");
+    }
+
+    private static int RunRepository(ServerOptions options, IConfiguration configuration)
+    {
+        var models = RepositoryLoader.Load(options);
+        try
+        {
+            using var app = ServerHost.Build(options, models, configuration);
+            string what = string.Join(", ", models.Select(m => $"{m.Repository.Name} (versions {string.Join(", ", m.Versions.Keys)})"));
+            return Serve(app, options, what);
+        }
+        finally
+        {
+            foreach (var m in models) m.Dispose();
+        }
+    }
+
+    private static int Serve(WebApplication app, ServerOptions options, string what)
+    {
         app.Start();
         var ports = app.Services.GetRequiredService<ListenerEndpoints>();
         string scheme = options.TlsCertificatePath is null ? "http" : "https";
-        Console.Out.WriteLine($"serving {model.Name} (context {model.MaxContext}) on {scheme}://{options.Host}:{ports.HttpPort} (OpenAI API, /health, /ready, /metrics)"
+        Console.Out.WriteLine($"serving {what} on {scheme}://{options.Host}:{ports.HttpPort} (OpenAI API, /health, /ready, /metrics)"
             + (ports.GrpcPort >= 0 ? $" and gRPC on {options.Host}:{ports.GrpcPort}" : ""));
         Console.Out.Flush();
         // Returns after SIGTERM / Ctrl+C once in-flight requests finished or the grace period ran out.

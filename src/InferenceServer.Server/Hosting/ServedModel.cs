@@ -53,7 +53,14 @@ public sealed class ServedModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Model)) throw new ArgumentException("no model given: set --model (or Server:Model)");
-        var opened = ModelOpener.Open(options.Model);
+        return Load(options, options.Model, options.ServedModelName, options.KvCacheMemoryBytes);
+    }
+
+    /// <summary>Loads one model (a version of a repository model) under <paramref name="servedName"/> with its own KV budget.</summary>
+    public static ServedModel Load(ServerOptions options, string modelPath, string? servedName, long? kvCacheMemoryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var opened = ModelOpener.Open(modelPath);
         try
         {
             var model = opened.Model;
@@ -65,7 +72,7 @@ public sealed class ServedModel : IDisposable
                 MaxNumSeqs = options.MaxNumSeqs,
                 MaxNumBatchedTokens = options.MaxNumBatchedTokens,
                 MaxContext = context,
-                KvCacheMemoryBytes = options.KvCacheMemoryBytes,
+                KvCacheMemoryBytes = kvCacheMemoryBytes,
                 BlockSize = options.BlockSize,
                 EnablePrefixCaching = options.EnablePrefixCaching,
                 EnableLora = options.EnableLora,
@@ -77,7 +84,7 @@ public sealed class ServedModel : IDisposable
             var templates = ModelChatTemplates.Load(folder);
             string version = model.Manifest is { } m ? $"{m.Name}/{m.Version}" : model.Path;
             var engine = new LlmEngine(new EngineCore(model, opened.Tokenizer, engineOptions, version));
-            string name = options.ServedModelName ?? model.Name;
+            string name = servedName ?? model.Name;
             var adapters = new LoraAdapters(engine, model.Config, name, options.EnableLora, options.MaxLoraRank, options.LoraDirs);
             var served = new ServedModel(opened, engine, templates, name, adapters);
             try

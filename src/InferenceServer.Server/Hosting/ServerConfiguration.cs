@@ -45,6 +45,9 @@ public static class ServerConfiguration
         Check(o.Port is >= 0 and <= 65535, $"port must be in [0, 65535], got {o.Port}");
         Check(o.GrpcPort is >= -1 and <= 65535, $"grpc-port must be in [-1, 65535], got {o.GrpcPort}");
         Check(o.GrpcPort <= 0 || o.GrpcPort != o.Port, "grpc-port must differ from port");
+        Check(string.IsNullOrWhiteSpace(o.Model) || string.IsNullOrWhiteSpace(o.ModelsDir), "give --model or --models-dir, not both");
+        Check(o.CanaryEvaluationIntervalSeconds > 0, $"canary evaluation interval must be > 0, got {o.CanaryEvaluationIntervalSeconds}");
+        Check(o.KvCacheShares.Values.All(v => v > 0), "KV-cache shares must be > 0");
         Check(o.MaxWaiting >= 0, $"max-waiting must be >= 0, got {o.MaxWaiting}");
         Check(o.MaxRequestBodyBytes > 0, $"max-request-body must be > 0, got {o.MaxRequestBodyBytes}");
         Check(o.MaxChoices >= 1, $"max choices must be >= 1, got {o.MaxChoices}");

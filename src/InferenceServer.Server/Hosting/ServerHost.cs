@@ -4,7 +4,10 @@ using InferenceServer.Server.Grpc;
 using InferenceServer.Server.Metrics;
 using InferenceServer.Server.OpenAi.Endpoints;
 using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Security;
+using InferenceServer.Server.Versions;
+using InferenceServer.Server.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -14,6 +17,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Server.Hosting;
 
@@ -28,8 +32,32 @@ public static class ServerHost
     /// <param name="configuration">Extra configuration (logging levels and the like).</param>
     public static WebApplication Build(ServerOptions options, ServedModel model, IConfiguration? configuration = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(model);
+        return Build(options, model, (admission, metrics, state) =>
+            ModelCatalog.Single(new GenerationService(model, admission, metrics, state, options.RetryAfterSeconds)), configuration);
+    }
+
+    /// <param name="options">Validated settings.</param>
+    /// <param name="models">The repository models (<c>--models-dir</c>); the caller disposes them after the app has stopped.</param>
+    /// <param name="configuration">Extra configuration (logging levels and the like).</param>
+    public static WebApplication Build(ServerOptions options, IReadOnlyList<VersionedModel> models, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
+        var first = models[0];
+        return Build(options, first.Versions[first.Repository.Routing.Stable], (admission, metrics, state) => ModelCatalog.Versioned(models.Select(m =>
+        {
+            var services = m.Versions.ToDictionary(v => v.Key, v => new GenerationService(v.Value, admission, metrics, state, options.RetryAfterSeconds), StringComparer.Ordinal);
+            return new ModelVersions(m.Repository.Name, services, new CanaryController(m.Repository.Routing), m.Repository.RoutingPath);
+        }).ToList()), configuration);
+    }
+
+    /// <param name="primary">The model whose engine the engine gauges and un-routed calls (tokenize, gRPC, LoRA admin) use.</param>
+    private static WebApplication Build(ServerOptions options, ServedModel primary, Func<AdmissionController, ServerMetrics, ServerState, ModelCatalog> catalogOf, IConfiguration? configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var model = primary;
         ServerConfiguration.Validate(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
@@ -47,10 +75,12 @@ public static class ServerHost
             _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
             _ = new LoraRequestCounts(metrics.Registry, model.Name, () => model.Engine.Stats);
         }
+        var catalog = catalogOf(admission, metrics, state);
+        _ = new RoutingMetrics(metrics.Registry, catalog);
         var services = builder.Services;
         services.AddSingleton(options).AddSingleton(model).AddSingleton(state).AddSingleton(listeners)
             .AddSingleton(admission).AddSingleton(metrics).AddSingleton(new ApiKeyCheck(options.ApiKeys))
-            .AddSingleton(new GenerationService(model, admission, metrics, state, options.RetryAfterSeconds));
+            .AddSingleton(catalog).AddSingleton(catalog.Default);
         services.AddGrpc(g =>
         {
             g.Interceptors.Add<GrpcErrorInterceptor>();
@@ -62,6 +92,16 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopping.Register(state.BeginStopping);
+        if (catalog.Models.Count > 0)
+        {
+            RoutingLog.Attach(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Routing"));
+            var evaluator = new CanaryEvaluator(catalog, TimeSpan.FromSeconds(options.CanaryEvaluationIntervalSeconds));
+            app.Lifetime.ApplicationStopped.Register(() =>
+            {
+                evaluator.Dispose();
+                catalog.Dispose();
+            });
+        }
         app.UseMiddleware<ErrorMiddleware>();
         app.UseStatusCodePages(WriteStatusCodeErrorAsync);
         app.UseMiddleware<ApiKeyMiddleware>();
@@ -111,6 +151,7 @@ public static class ServerHost
         app.MapPost("/tokenize", TokenizeEndpoints.TokenizeAsync);
         app.MapPost("/detokenize", TokenizeEndpoints.DetokenizeAsync);
         app.MapGet("/metrics", MetricsEndpoint.HandleAsync);
+        RoutingAdminEndpoints.Map(app);
         app.MapGrpcService<InferenceGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();

@@ -9,6 +9,15 @@ public sealed class ServerOptions
     /// <summary>Model manifest (.json), Hugging Face folder or .gguf file.</summary>
     public string Model { get; set; } = "";
 
+    /// <summary>A model repository folder (see models/README.md) served instead of <see cref="Model"/>: every version its routing files name.</summary>
+    public string? ModelsDir { get; set; }
+
+    /// <summary>Relative KV-cache shares per loaded version ("name@version"); versions not listed get 1 (equal shares).</summary>
+    public IDictionary<string, double> KvCacheShares { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>How often canary controllers judge their evaluation windows.</summary>
+    public double CanaryEvaluationIntervalSeconds { get; set; } = 1;
+
     /// <summary>Name clients use in "model" (default: the manifest's name, else the folder or file name).</summary>
     public string? ServedModelName { get; set; }
 

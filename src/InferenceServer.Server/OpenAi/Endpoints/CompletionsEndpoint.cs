@@ -4,6 +4,7 @@ using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.OpenAi.Requests;
+using InferenceServer.Server.Versions;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
@@ -13,15 +14,15 @@ public static class CompletionsEndpoint
 {
     private const string Object = "text_completion";
 
-    public static async Task HandleAsync(HttpContext context, GenerationService generation, ServerOptions options)
+    public static async Task HandleAsync(HttpContext context, ModelCatalog catalog, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(generation);
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        var model = generation.Model;
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<CompletionRequest>(body.RootElement);
-        var selected = model.Select(request.Model);
+        var (generation, selected, _) = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
+        var model = generation.Model;
         var prompts = CompletionPrompts.Read(request.Prompt, model.Tokenizer);
         int n = SamplingMapper.Choices(request, options.MaxChoices);
         var sequences = new List<SequenceSpec>();

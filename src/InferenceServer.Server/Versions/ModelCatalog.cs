@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using InferenceServer.Routing.Faults;
+using InferenceServer.Routing.Health;
+using InferenceServer.Routing.Routing;
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.OpenAi.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace InferenceServer.Server.Versions;
+
+/// <summary>
+/// Sends each API request to the engine that serves it. With a single <c>--model</c> that is always the one model;
+/// with <c>--models-dir</c> a request for a name goes to a pinned version (<c>name@version</c>) or to the version
+/// its model's canary routing picks (sticky by <c>user</c> or the routing's header), gets that version's injected
+/// faults, says the version in <c>x-model-version</c>, and its outcome feeds the model's canary controller.
+/// </summary>
+public sealed class ModelCatalog : IDisposable
+{
+    /// <summary>Response header naming the version that served a request.</summary>
+    public const string VersionHeader = "x-model-version";
+
+    private readonly GenerationService? _single;
+    private readonly VersionRouter _router = new();
+    private readonly FaultInjector _faults = new();
+
+    private ModelCatalog(GenerationService? single, IReadOnlyList<ModelVersions> models)
+    {
+        _single = single;
+        Models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        Default = single ?? models[0].Stable;
+    }
+
+    /// <summary>One model, no versions: requests resolve as before (base model or LoRA adapter).</summary>
+    public static ModelCatalog Single(GenerationService generation) => new(generation, []);
+
+    /// <summary>Repository models with their versions and routing.</summary>
+    public static ModelCatalog Versioned(IReadOnlyList<ModelVersions> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
+        return new ModelCatalog(null, models);
+    }
+
+    /// <summary>Repository models by name (empty with a single <c>--model</c>).</summary>
+    public IReadOnlyDictionary<string, ModelVersions> Models { get; }
+
+    /// <summary>The service of calls that name no model (tokenize, gRPC): the single model, or the first model's stable version.</summary>
+    public GenerationService Default { get; }
+
+    /// <summary>
+    /// Picks the version for a request naming <paramref name="requested"/> and applies its injected faults (delay,
+    /// then a 500); throws a 404 for an unknown model or version.
+    /// </summary>
+    public async Task<RoutedRequest> RouteAsync(HttpContext context, string? requested, string? user)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_single is not null) return new RoutedRequest(_single, _single.Model.Select(requested), null);
+        var reference = string.IsNullOrEmpty(requested) ? new ModelReference(Default.Model.Name, null) : ModelReference.Parse(requested);
+        if (!Models.TryGetValue(reference.Name, out var model)) throw ApiException.ModelNotFound(requested!);
+        var config = model.Controller.Current;
+        string? sticky = config.StickyHeader is { } header && context.Request.Headers.TryGetValue(header, out var value) ? value.ToString() : user;
+        RouteDecision decision;
+        try
+        {
+            decision = _router.Route(config, model.Versions.Keys.ToList(), reference.Version, sticky);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new ApiException(404, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", model.Versions.Keys.Order())}).",
+                ErrorTypes.InvalidRequest, "model", "model_not_found");
+        }
+        string version = decision.Version;
+        var generation = model.Versions[version];
+        long start = Stopwatch.GetTimestamp();
+        // Set when the response starts, since an error response clears the headers written before it.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[VersionHeader] = version;
+            return Task.CompletedTask;
+        });
+        context.Response.OnCompleted(() =>
+        {
+            model.Controller.Record(version, new RequestOutcome(context.Response.StatusCode >= 500, Stopwatch.GetElapsedTime(start)));
+            return Task.CompletedTask;
+        });
+        if (config.Faults.TryGetValue(version, out var fault))
+        {
+            var (delay, fail) = _faults.Decide(fault);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            if (fail)
+                throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
+        }
+        return new RoutedRequest(generation, generation.Model.Select(model.Name), version);
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in Models.Values) m.Dispose();
+    }
+}

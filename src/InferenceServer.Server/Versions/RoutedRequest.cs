@@ -1,0 +1,7 @@
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.Lora;
+
+namespace InferenceServer.Server.Versions;
+
+/// <summary>Where one API request runs: the version's generation service, the base model or adapter it names, and the version label (null with a single model).</summary>
+public sealed record RoutedRequest(GenerationService Generation, ModelSelection Selected, string? Version);
