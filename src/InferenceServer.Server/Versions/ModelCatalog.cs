@@ -90,7 +90,18 @@ public sealed class ModelCatalog : IDisposable
             if (fail)
                 throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
         }
-        return new RoutedRequest(generation, generation.Model.Select(model.Name), version);
+        ShadowCopy? shadow = null;
+        if (decision.ShadowVersion is { } shadowVersion && model.Versions.TryGetValue(shadowVersion, out var shadowGeneration))
+        {
+            shadow = new ShadowCopy(shadowVersion, shadowGeneration, model.Shadows);
+            // A request that failed or streamed never reports its texts; the copy is still counted, uncompared.
+            context.Response.OnCompleted(() =>
+            {
+                shadow.Answered(null);
+                return Task.CompletedTask;
+            });
+        }
+        return new RoutedRequest(generation, generation.Model.Select(model.Name), version, shadow);
     }
 
     public void Dispose()

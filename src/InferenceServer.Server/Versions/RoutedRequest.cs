@@ -3,5 +3,8 @@ using InferenceServer.Server.Lora;
 
 namespace InferenceServer.Server.Versions;
 
-/// <summary>Where one API request runs: the version's generation service, the base model or adapter it names, and the version label (null with a single model).</summary>
-public sealed record RoutedRequest(GenerationService Generation, ModelSelection Selected, string? Version);
+/// <summary>
+/// Where one API request runs: the version's generation service, the base model or adapter it names, the version
+/// label (null with a single model) and a shadow copy to start beside it, if sampled.
+/// </summary>
+public sealed record RoutedRequest(GenerationService Generation, ModelSelection Selected, string? Version, ShadowCopy? Shadow = null);

@@ -23,7 +23,8 @@ public static class ChatCompletionsEndpoint
         ArgumentNullException.ThrowIfNull(options);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<ChatCompletionRequest>(body.RootElement);
-        var (generation, selected, _) = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
+        var route = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
+        var (generation, selected) = (route.Generation, route.Selected);
         var model = generation.Model;
         var prompt = ChatPrompt.Build(body.RootElement, model.ChatTemplates, model.Tokenizer);
         int n = SamplingMapper.Choices(request, options.MaxChoices);
@@ -37,6 +38,7 @@ public static class ChatCompletionsEndpoint
         var logprobs = new LogprobFormatter(model.Tokenizer);
         bool wantLogprobs = request.Logprobs == true;
         await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
+        route.Shadow?.Start(sequences);
         if (request.Stream == true)
         {
             ChatCompletionChunk Chunk(ChatChunkChoice choice) => new(id, ChunkObject, created, selected.Id, [choice], null);
@@ -57,6 +59,7 @@ public static class ChatCompletionsEndpoint
         }
 
         var results = await ChoiceResult.CollectAsync(session, n).ConfigureAwait(false);
+        route.Shadow?.Answered(results.Select(r => r.Text.ToString()).ToList());
         var choices = results.Select((r, i) => new ChatChoice(
             i,
             new ChatMessage(Assistant, r.Text.ToString(), null),

@@ -21,7 +21,8 @@ public static class CompletionsEndpoint
         ArgumentNullException.ThrowIfNull(options);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<CompletionRequest>(body.RootElement);
-        var (generation, selected, _) = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
+        var route = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
+        var (generation, selected) = (route.Generation, route.Selected);
         var model = generation.Model;
         var prompts = CompletionPrompts.Read(request.Prompt, model.Tokenizer);
         int n = SamplingMapper.Choices(request, options.MaxChoices);
@@ -39,6 +40,7 @@ public static class CompletionsEndpoint
         long created = ResponseIds.Now();
         var logprobs = new LogprobFormatter(model.Tokenizer);
         await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
+        route.Shadow?.Start(sequences);
         if (request.Stream == true)
         {
             var sentEcho = new bool[sequences.Count];
@@ -66,6 +68,7 @@ public static class CompletionsEndpoint
         }
 
         var results = await ChoiceResult.CollectAsync(session, sequences.Count).ConfigureAwait(false);
+        route.Shadow?.Answered(results.Select(r => r.Text.ToString()).ToList());
         var choices = results.Select((r, i) =>
         {
             string prefix = echo[sequences[i].PromptIndex];

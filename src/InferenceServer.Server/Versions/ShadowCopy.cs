@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using InferenceServer.Routing.Shadow;
+using InferenceServer.Server.Generation;
+using InferenceServer.Server.OpenAi.Endpoints;
+
+namespace InferenceServer.Server.Versions;
+
+/// <summary>
+/// A discarded copy of one request on a shadow version: it runs in the background beside the real answer, its
+/// text never reaches the client, and only its latency, failure and (for greedy requests) exact match with the
+/// answering version's text go to the <see cref="ShadowRecorder"/>.
+/// </summary>
+public sealed class ShadowCopy(string version, GenerationService generation, ShadowRecorder recorder)
+{
+    /// <summary>A shadow copy that runs longer than this is cut off and counted as failed.</summary>
+    public static TimeSpan Limit { get; } = TimeSpan.FromMinutes(2);
+
+    private readonly TaskCompletionSource<IReadOnlyList<string>?> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts the copy of <paramref name="sequences"/> (the answering version's, so prompts and sampling are the same).</summary>
+    public void Start(IReadOnlyList<SequenceSpec> sequences) => _ = Task.Run(() => RunAsync(sequences));
+
+    /// <summary>The texts the client got, per choice (null: not comparable, e.g. streamed or failed); only the first call counts.</summary>
+    public void Answered(IReadOnlyList<string>? texts) => _answer.TrySetResult(texts);
+
+    private async Task RunAsync(IReadOnlyList<SequenceSpec> sequences)
+    {
+        long start = Stopwatch.GetTimestamp();
+        string[]? texts = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(Limit);
+            await using var session = await generation.StartAsync(sequences, timeout.Token).ConfigureAwait(false);
+            var results = await ChoiceResult.CollectAsync(session, sequences.Count).ConfigureAwait(false);
+            texts = results.Select(r => r.Text.ToString()).ToArray();
+        }
+#pragma warning disable CA1031 // Whatever fails a shadow copy is only counted: it must never touch the real request.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            texts = null;
+        }
+        var latency = Stopwatch.GetElapsedTime(start);
+        var answer = await _answer.Task.ConfigureAwait(false);
+        bool? matched = texts is not null && answer is not null && sequences.All(s => s.Request.Sampling.IsGreedy) ? answer.SequenceEqual(texts) : null;
+        recorder.Record(version, texts is null, matched, latency);
+    }
+}
