@@ -20,6 +20,8 @@ public sealed class GenerationSession : IAsyncDisposable
     // Cancelled on dispose too, so merge pumps never wait on a reader that has gone.
     private readonly CancellationTokenSource _pumps;
     private readonly List<(SequenceSpec Spec, RequestStream Stream, SequenceClock Clock)> _sequences = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _firstToken;
 
     internal GenerationSession(LlmEngine engine, ServerMetrics metrics, AdmissionLease lease, CancellationToken cancellation)
     {
@@ -35,6 +37,12 @@ public sealed class GenerationSession : IAsyncDisposable
         var clock = new SequenceClock(Stopwatch.GetTimestamp());
         _sequences.Add((spec, _engine.Submit(spec.Request, _cancellation), clock));
     }
+
+    /// <summary>Time from the start of the session to the first token of any choice (null while none has come).</summary>
+    public TimeSpan? TimeToFirstToken => Interlocked.Read(ref _firstToken) is long t and not 0 ? Stopwatch.GetElapsedTime(_started, t) : null;
+
+    /// <summary>Tokens generated so far over all choices.</summary>
+    public int CompletionTokens => _sequences.Sum(s => s.Clock.CompletionTokens);
 
     /// <summary>Every output of every choice until all have finished; ends early (by exception) when the caller cancels.</summary>
     public IAsyncEnumerable<ChoiceOutput> ReadAllAsync() =>
@@ -66,6 +74,7 @@ public sealed class GenerationSession : IAsyncDisposable
         long now = Stopwatch.GetTimestamp();
         if (output.TokenId >= 0)
         {
+            Interlocked.CompareExchange(ref _firstToken, now, 0);
             if (clock.FirstToken == 0) clock.FirstToken = now;
             else _metrics.RecordInterToken(Stopwatch.GetElapsedTime(clock.LastToken, now));
             clock.LastToken = now;

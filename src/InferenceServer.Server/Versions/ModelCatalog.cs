@@ -78,18 +78,6 @@ public sealed class ModelCatalog : IDisposable
             context.Response.Headers[VersionHeader] = version;
             return Task.CompletedTask;
         });
-        context.Response.OnCompleted(() =>
-        {
-            model.Controller.Record(version, new RequestOutcome(context.Response.StatusCode >= 500, Stopwatch.GetElapsedTime(start)));
-            return Task.CompletedTask;
-        });
-        if (config.Faults.TryGetValue(version, out var fault))
-        {
-            var (delay, fail) = _faults.Decide(fault);
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
-            if (fail)
-                throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
-        }
         ShadowCopy? shadow = null;
         if (decision.ShadowVersion is { } shadowVersion && model.Versions.TryGetValue(shadowVersion, out var shadowGeneration))
         {
@@ -101,7 +89,25 @@ public sealed class ModelCatalog : IDisposable
                 return Task.CompletedTask;
             });
         }
-        return new RoutedRequest(generation, generation.Model.Select(model.Name), version, shadow);
+        var route = new RoutedRequest(generation, generation.Model.Select(model.Name), version, shadow);
+        // Recorded once the response is done, so failures the endpoint turns into error responses count too.
+        context.Response.OnCompleted(() =>
+        {
+            var latency = Stopwatch.GetElapsedTime(start);
+            var ttft = route.Session?.TimeToFirstToken;
+            int tokens = route.Session?.CompletionTokens ?? 0;
+            TimeSpan? tpot = ttft is { } first && tokens > 1 ? (latency - first) / (tokens - 1) : null;
+            model.Controller.Record(version, new RequestOutcome(context.Response.StatusCode >= 500, latency, ttft, tpot, tokens));
+            return Task.CompletedTask;
+        });
+        if (config.Faults.TryGetValue(version, out var fault))
+        {
+            var (delay, fail) = _faults.Decide(fault);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            if (fail)
+                throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
+        }
+        return route;
     }
 
     public void Dispose()

@@ -88,7 +88,16 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         using var anonymous = await _server.Anonymous.PostAsync("/admin/routing/story/rollback", null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        var state = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!;
+        Assert.Equal(200, (await _server.CompleteAsync("carol", "story@1")).Status);
+        JsonNode state;
+        // The outcome is recorded when the response completes, a moment after the client has it.
+        for (int i = 0; ; i++)
+        {
+            state = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!;
+            if (state["window"]!["1"]!["requests"]!.GetValue<int>() == 1 || i == 50) break;
+            await Task.Delay(50);
+        }
+        Assert.True(state["window"]!["1"]!["p95_time_to_first_token"]!.GetValue<double>() > 0);
         Assert.Equal("story", state["model"]!.GetValue<string>());
         Assert.Equal("1", state["stable"]!.GetValue<string>());
         Assert.Equal("2", state["canary"]!.GetValue<string>());

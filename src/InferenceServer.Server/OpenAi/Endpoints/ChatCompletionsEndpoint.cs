@@ -38,6 +38,7 @@ public static class ChatCompletionsEndpoint
         var logprobs = new LogprobFormatter(model.Tokenizer);
         bool wantLogprobs = request.Logprobs == true;
         await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
+        route.Session = session;
         route.Shadow?.Start(sequences);
         if (request.Stream == true)
         {

@@ -40,6 +40,7 @@ public static class CompletionsEndpoint
         long created = ResponseIds.Now();
         var logprobs = new LogprobFormatter(model.Tokenizer);
         await using var session = await generation.StartAsync(sequences, context.RequestAborted).ConfigureAwait(false);
+        route.Session = session;
         route.Shadow?.Start(sequences);
         if (request.Stream == true)
         {
