@@ -4,19 +4,27 @@ using InferenceServer.Engine.Sampling;
 using InferenceServer.Server.Generation;
 using InferenceServer.Server.Grpc.V1;
 using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Grpc;
 
-/// <summary>The <c>inference.v1.Inference</c> service; the call's deadline and cancellation abort its engine request.</summary>
-public sealed class InferenceGrpcService(GenerationService generation) : Inference.InferenceBase
+/// <summary>
+/// The <c>inference.v1.Inference</c> service; the call's deadline and cancellation abort its engine request. Generate
+/// routes by "model" as the HTTP API does (versions, canary, faults; the version in <c>x-model-version</c> metadata);
+/// the other calls use the default model.
+/// </summary>
+public sealed class InferenceGrpcService(GenerationService generation, ModelCatalog catalog) : Inference.InferenceBase
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        var model = generation.Model;
-        string? adapter = SelectAdapter(request.Model, request.Adapter);
+        var route = await catalog.RouteAsync(context.GetHttpContext(), request.Model, null).ConfigureAwait(false);
+        var model = route.Generation.Model;
+        if (route.Version is not null && !string.IsNullOrEmpty(request.Adapter))
+            throw ApiException.BadRequest("LoRA adapters are not served with --models-dir.", "adapter");
+        string? adapter = route.Version is null ? SelectAdapter(request.Model, request.Adapter) : null;
         int[] prompt = request.PromptCase switch
         {
             GenerateRequest.PromptOneofCase.Text => model.Tokenizer.Encode(request.Text),
@@ -32,7 +40,10 @@ public sealed class InferenceGrpcService(GenerationService generation) : Inferen
             // The engine also stops the request at its deadline itself, at the next step.
             Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
         };
-        await using var session = await generation.StartAsync([new SequenceSpec(0, 0, engineRequest)], context.CancellationToken).ConfigureAwait(false);
+        var sequences = new[] { new SequenceSpec(0, 0, engineRequest) };
+        await using var session = await route.Generation.StartAsync(sequences, context.CancellationToken).ConfigureAwait(false);
+        route.Session = session;
+        route.Shadow?.Start(sequences);
         await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))
         {
             var o = c.Output;

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Grpc.Core;
+using InferenceServer.Server.Grpc.V1;
+using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Tests.Versions;
 
@@ -71,6 +74,19 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         Assert.Null(version);
         Assert.Equal("model_not_found", body["error"]!["code"]!.GetValue<string>());
         Assert.Equal("invalid_request_error", body["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Grpc_generate_routes_the_pinned_version_and_names_it_in_metadata()
+    {
+        var client = new Inference.InferenceClient(_server.Grpc);
+        var headers = new Metadata { { "authorization", $"Bearer {VersionedTestServer.Key}" } };
+        using var call = client.Generate(new GenerateRequest { Model = "story@2", Text = "Once", Sampling = new SamplingParameters { Temperature = 0, MaxTokens = 2 } }, headers);
+        var metadata = await call.ResponseHeadersAsync;
+        Assert.Equal("2", metadata.GetValue(ModelCatalog.VersionHeader));
+        int messages = 0;
+        await foreach (var _ in call.ResponseStream.ReadAllAsync()) messages++;
+        Assert.True(messages > 0);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Grpc.Net.Client;
 using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Versions;
 using InferenceServer.TestSupport;
@@ -28,7 +29,11 @@ public sealed class VersionedTestServer : IAsyncDisposable
         Anonymous = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        Grpc = GrpcChannel.ForAddress($"http://127.0.0.1:{ports.GrpcPort}/");
     }
+
+    /// <summary>A gRPC channel to the server (calls need the key in their metadata).</summary>
+    public GrpcChannel Grpc { get; }
 
     /// <summary>The temporary models folder.</summary>
     public string Dir { get; }
@@ -55,7 +60,7 @@ public sealed class VersionedTestServer : IAsyncDisposable
         {
             ModelsDir = dir,
             Port = 0,
-            GrpcPort = -1,
+            GrpcPort = 0,
             Threads = 1,
             KvCacheMemoryBytes = 16 << 20,
             MaxNumSeqs = 8,
@@ -85,6 +90,7 @@ public sealed class VersionedTestServer : IAsyncDisposable
     {
         Http.Dispose();
         Anonymous.Dispose();
+        Grpc.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         foreach (var m in _models) m.Dispose();
