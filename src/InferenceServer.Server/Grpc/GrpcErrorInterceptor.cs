@@ -51,6 +51,7 @@ public sealed class GrpcErrorInterceptor : Interceptor
             ApiException { Status: 404 } => new RpcException(new Status(StatusCode.NotFound, e.Message)),
             ApiException { Status: 429 } => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             ApiException { Status: 503 } => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+            ApiException { Status: >= 500 } => new RpcException(new Status(StatusCode.Internal, e.Message)),
             ApiException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
             _ => null,
         };

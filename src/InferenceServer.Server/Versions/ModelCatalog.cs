@@ -97,7 +97,7 @@ public sealed class ModelCatalog : IDisposable
             var ttft = route.Session?.TimeToFirstToken;
             int tokens = route.Session?.CompletionTokens ?? 0;
             TimeSpan? tpot = ttft is { } first && tokens > 1 ? (latency - first) / (tokens - 1) : null;
-            model.Controller.Record(version, new RequestOutcome(context.Response.StatusCode >= 500, latency, ttft, tpot, tokens));
+            model.Controller.Record(version, new RequestOutcome(ServerFailure.Of(context), latency, ttft, tpot, tokens));
             return Task.CompletedTask;
         });
         if (config.Faults.TryGetValue(version, out var fault))

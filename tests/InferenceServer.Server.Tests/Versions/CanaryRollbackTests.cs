@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Grpc.Core;
+using InferenceServer.Server.Grpc.V1;
 
 namespace InferenceServer.Server.Tests.Versions;
 
@@ -82,6 +84,22 @@ public sealed class CanaryRollbackTests : IAsyncLifetime
 
         (response, _) = await Json.PostAsync(_server.Http, "/admin/routing/nothing/rollback", new { });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_faulty_version_fails_grpc_calls_with_internal_and_counts_them()
+    {
+        var client = new Inference.InferenceClient(_server.Grpc);
+        var headers = new Metadata { { "authorization", $"Bearer {VersionedTestServer.Key}" } };
+        for (int i = 0; i < 5; i++)
+        {
+            using var call = client.Generate(new GenerateRequest { Model = "story@2", Text = "Once", Sampling = new SamplingParameters { MaxTokens = 1 } }, headers);
+            var e = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
+            Assert.Equal(StatusCode.Internal, e.StatusCode);
+        }
+        var state = await WaitForAsync(s => s["window"]!["2"]!["errors"]!.GetValue<int>() == 5 || s["canary_weight"]!.GetValue<double>() == 0);
+        // Five failures reach min_requests: the canary is rolled back, which starts a new (empty) window.
+        Assert.Equal(0, state["canary_weight"]!.GetValue<double>());
     }
 
     private async Task<JsonNode> WaitForAsync(Func<JsonNode, bool> done)
