@@ -41,6 +41,9 @@ public sealed class ModelCatalog : IDisposable
         return new ModelCatalog(null, models);
     }
 
+    /// <summary>Raised for every routed request once it completes: model name, version and outcome (for per-version metrics).</summary>
+    public event Action<string, string, RequestOutcome>? Completed;
+
     /// <summary>Repository models by name (empty with a single <c>--model</c>).</summary>
     public IReadOnlyDictionary<string, ModelVersions> Models { get; }
 
@@ -97,7 +100,9 @@ public sealed class ModelCatalog : IDisposable
             var ttft = route.Session?.TimeToFirstToken;
             int tokens = route.Session?.CompletionTokens ?? 0;
             TimeSpan? tpot = ttft is { } first && tokens > 1 ? (latency - first) / (tokens - 1) : null;
-            model.Controller.Record(version, new RequestOutcome(ServerFailure.Of(context), latency, ttft, tpot, tokens));
+            var outcome = new RequestOutcome(ServerFailure.Of(context), latency, ttft, tpot, tokens);
+            model.Controller.Record(version, outcome);
+            Completed?.Invoke(model.Name, version, outcome);
             return Task.CompletedTask;
         });
         if (config.Faults.TryGetValue(version, out var fault))

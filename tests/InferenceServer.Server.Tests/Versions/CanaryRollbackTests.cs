@@ -55,6 +55,8 @@ public sealed class CanaryRollbackTests : IAsyncLifetime
         }
         string metrics = await _server.Http.GetStringAsync("/metrics");
         Assert.Contains("inference_server_canary_rollbacks_total{model_name=\"story\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("inference_server_version_requests_total{model_name=\"story\",version=\"2\",outcome=\"error\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("inference_server_version_requests_total{model_name=\"story\",version=\"1\",outcome=\"ok\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("inference_server_canary_weight_percent{model_name=\"story\",stable=\"1\",canary=\"2\"} 0", metrics, StringComparison.Ordinal);
     }
 
