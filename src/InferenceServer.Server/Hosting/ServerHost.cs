@@ -1,3 +1,4 @@
+using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Generation;
 using InferenceServer.Server.Grpc;
@@ -33,7 +34,7 @@ public static class ServerHost
     public static WebApplication Build(ServerOptions options, ServedModel model, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Build(options, model, (admission, metrics, state) =>
+        return Build(options, model, () => model.Engine.Stats, (admission, metrics, state) =>
             ModelCatalog.Single(new GenerationService(model, admission, metrics, state, options.RetryAfterSeconds)), configuration);
     }
 
@@ -46,7 +47,8 @@ public static class ServerHost
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
         var first = models[0];
-        return Build(options, first.Versions[first.Repository.Routing.Stable], (admission, metrics, state) => ModelCatalog.Versioned(models.Select(m =>
+        var engines = models.SelectMany(m => m.Versions.Values).Select(v => v.Engine).ToList();
+        return Build(options, first.Versions[first.Repository.Routing.Stable], () => EngineStatsSum.Of(engines.Select(e => e.Stats)), (admission, metrics, state) => ModelCatalog.Versioned(models.Select(m =>
         {
             var services = m.Versions.ToDictionary(v => v.Key, v => new GenerationService(v.Value, admission, metrics, state, options.RetryAfterSeconds), StringComparer.Ordinal);
             return new ModelVersions(m.Repository.Name, services, new CanaryController(m.Repository.Routing), m.Repository.RoutingPath);
@@ -54,7 +56,8 @@ public static class ServerHost
     }
 
     /// <param name="primary">The model whose engine the engine gauges and un-routed calls (tokenize, gRPC, LoRA admin) use.</param>
-    private static WebApplication Build(ServerOptions options, ServedModel primary, Func<AdmissionController, ServerMetrics, ServerState, ModelCatalog> catalogOf, IConfiguration? configuration)
+    /// <param name="stats">The engine statistics the metrics export (all engines of a models folder together).</param>
+    private static WebApplication Build(ServerOptions options, ServedModel primary, Func<EngineStats> stats, Func<AdmissionController, ServerMetrics, ServerState, ModelCatalog> catalogOf, IConfiguration? configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
         var model = primary;
@@ -68,7 +71,7 @@ public static class ServerHost
 
         var state = new ServerState();
         var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
-        var metrics = new ServerMetrics(model.Name, () => model.Engine.Stats, () => admission.InFlight);
+        var metrics = new ServerMetrics(model.Name, stats, () => admission.InFlight);
         // vLLM exports the adapter gauge only when LoRA is enabled.
         if (options.EnableLora)
         {
