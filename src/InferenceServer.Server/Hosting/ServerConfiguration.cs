@@ -46,6 +46,7 @@ public static class ServerConfiguration
         Check(o.GrpcPort is >= -1 and <= 65535, $"grpc-port must be in [-1, 65535], got {o.GrpcPort}");
         Check(o.GrpcPort <= 0 || o.GrpcPort != o.Port, "grpc-port must differ from port");
         Check(string.IsNullOrWhiteSpace(o.Model) || string.IsNullOrWhiteSpace(o.ModelsDir), "give --model or --models-dir, not both");
+        Check(string.IsNullOrWhiteSpace(o.ModelsDir) || o.ServedModelName is null, "--served-model-name does not apply to --models-dir (models are named by their folders)");
         Check(o.CanaryEvaluationIntervalSeconds > 0, $"canary evaluation interval must be > 0, got {o.CanaryEvaluationIntervalSeconds}");
         Check(o.KvCacheShares.Values.All(v => v > 0), "KV-cache shares must be > 0");
         Check(o.MaxWaiting >= 0, $"max-waiting must be >= 0, got {o.MaxWaiting}");

@@ -5,13 +5,44 @@ namespace InferenceServer.Server.Tests.Versions;
 /// <summary>A shadow version gets a copy of the traffic whose answers are recorded, never returned.</summary>
 public sealed class ShadowTests : IAsyncLifetime
 {
-    private const string Routing = """{ "stable": "1", "shadow": { "version": "2", "sample_rate": 1.0 } }""";
+    private const string Routing = """
+        { "stable": "1", "canary": "2", "canary_weight": 0, "sticky_header": "x-tenant",
+          "shadow": { "version": "2", "sample_rate": 1.0 } }
+        """;
 
     private VersionedTestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await VersionedTestServer.StartAsync(Routing);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task The_sticky_header_keeps_a_tenant_on_its_version_as_the_weight_changes()
+    {
+        // At 50 % some tenants land on the canary; raised to 80 %, each of those must stay there.
+        var (response, _) = await Json.PostAsync(_server.Http, "/admin/routing/story/weight", new { weight = 50 });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var before = new Dictionary<string, string>();
+        for (int t = 0; t < 20; t++) before[$"tenant-{t}"] = await VersionForTenantAsync($"tenant-{t}");
+        Assert.Contains("2", before.Values);
+        (response, _) = await Json.PostAsync(_server.Http, "/admin/routing/story/weight", new { weight = 80 });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        foreach (var (tenant, version) in before.Where(b => b.Value == "2"))
+            Assert.Equal("2", await VersionForTenantAsync(tenant));
+    }
+
+    private async Task<string> VersionForTenantAsync(string tenant)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            // A different user each time: the header, not the user, decides.
+            Content = System.Net.Http.Json.JsonContent.Create(new { model = "story", prompt = "Once", max_tokens = 1, user = Guid.NewGuid().ToString() }),
+        };
+        request.Headers.Add("x-tenant", tenant);
+        using var response = await _server.Http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("x-model-version").Single();
+    }
 
     [Fact]
     public async Task Shadow_copies_are_recorded_and_clients_get_the_stable_answer()
