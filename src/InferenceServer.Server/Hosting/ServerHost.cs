@@ -97,7 +97,7 @@ public static class ServerHost
         app.Lifetime.ApplicationStopping.Register(state.BeginStopping);
         if (catalog.Models.Count > 0)
         {
-            RoutingLog.Attach(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Routing"));
+            RoutingLog.AttachAndWatch(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Routing"));
             var evaluator = new CanaryEvaluator(catalog, TimeSpan.FromSeconds(options.CanaryEvaluationIntervalSeconds));
             app.Lifetime.ApplicationStopped.Register(() =>
             {

@@ -6,14 +6,15 @@ namespace InferenceServer.Server.Versions;
 /// <summary>Logs every routing change (advance, promotion, rollback, reconfiguration) and every rejected routing-file edit.</summary>
 public static partial class RoutingLog
 {
-    /// <summary>Subscribes to every model's changes and starts watching its routing file.</summary>
-    public static void Attach(ModelCatalog catalog, ILogger logger)
+    /// <summary>Subscribes to every model's changes and starts watching its routing file, reporting rejected edits.</summary>
+    public static void AttachAndWatch(ModelCatalog catalog, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         foreach (var m in catalog.Models.Values)
         {
             string name = m.Name;
             m.Controller.Changed += e => Changed(logger, name, e.Kind, e.Stable, e.Canary, e.FromWeight, e.ToWeight, e.Reason);
+            // Subscribed first, so the change an edit makes is logged too.
             m.WatchRoutingFile(error => Rejected(logger, name, error.Message));
         }
     }
