@@ -93,9 +93,11 @@ public sealed class ModelCatalog : IDisposable
             });
         }
         var route = new RoutedRequest(generation, generation.Model.Select(model.Name), version, shadow);
-        // Recorded once the response is done, so failures the endpoint turns into error responses count too.
+        // Recorded once the response is done, so failures the endpoint turns into error responses count too
+        // (and the client's own mistakes, which say nothing about the version, can be left out).
         context.Response.OnCompleted(() =>
         {
+            if (ServerFailure.IsClientSide(context)) return Task.CompletedTask;
             var latency = Stopwatch.GetElapsedTime(start);
             var ttft = route.Session?.TimeToFirstToken;
             int tokens = route.Session?.CompletionTokens ?? 0;

@@ -104,15 +104,19 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         using var anonymous = await _server.Anonymous.PostAsync("/admin/routing/story/rollback", null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
+        // A client's mistake says nothing about the version: not counted in its window.
+        var (bad, _) = await Json.PostAsync(_server.Http, "/v1/completions", new { model = "story@1", prompt = "Once", max_tokens = -1 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(200, (await _server.CompleteAsync("carol", "story@1")).Status);
         JsonNode state;
         // The outcome is recorded when the response completes, a moment after the client has it.
         for (int i = 0; ; i++)
         {
             state = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!;
-            if (state["window"]!["1"]!["requests"]!.GetValue<int>() == 1 || i == 50) break;
+            if (state["window"]!["1"]!["requests"]!.GetValue<int>() >= 1 || i == 50) break;
             await Task.Delay(50);
         }
+        Assert.Equal(1, state["window"]!["1"]!["requests"]!.GetValue<int>());
         Assert.True(state["window"]!["1"]!["p95_time_to_first_token"]!.GetValue<double>() > 0);
         Assert.Equal("story", state["model"]!.GetValue<string>());
         Assert.Equal("1", state["stable"]!.GetValue<string>());
