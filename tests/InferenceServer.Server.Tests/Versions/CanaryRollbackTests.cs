@@ -61,6 +61,21 @@ public sealed class CanaryRollbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_added_latency_fault_set_through_the_admin_api_rolls_the_canary_back_on_p95()
+    {
+        var (response, _) = await Json.PostAsync(_server.Http, "/admin/routing/story/faults", new { version = "2", error_rate = 0.0, added_latency_ms = 300 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        for (int i = 0; i < 16; i++)
+        {
+            var (status, _, _) = await _server.CompleteAsync($"user-{i}");
+            Assert.Equal(200, status);
+        }
+        var state = await WaitForAsync(s => s["canary_weight"]!.GetValue<double>() == 0);
+        Assert.Equal(0, state["canary_weight"]!.GetValue<double>());
+        Assert.Contains("p95 latency", state["history"]!.AsArray().Last()!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Admin_calls_set_faults_and_weight_and_promote()
     {
         var (response, state) = await Json.PostAsync(_server.Http, "/admin/routing/story/faults", new { version = "2", error_rate = 0.0, added_latency_ms = 0 });
