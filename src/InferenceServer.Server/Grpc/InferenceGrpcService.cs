@@ -84,8 +84,12 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
 
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
-        var m = generation.Model;
         var response = new ListModelsResponse();
+        // A models folder: every loaded version, so clients can see what name@version may pin.
+        foreach (var (version, served) in catalog.Models.Values.SelectMany(v => v.Versions.OrderBy(x => x.Key, StringComparer.Ordinal)))
+            response.Models.Add(new ModelInfo { Id = served.Model.Name, Version = version, MaxModelLen = served.Model.MaxContext, Created = served.Model.Created, Root = served.Model.Path });
+        if (catalog.Models.Count > 0) return Task.FromResult(response);
+        var m = generation.Model;
         response.Models.Add(new ModelInfo { Id = m.Name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created, Root = m.Path });
         foreach (var (name, path) in m.Adapters.Known)
             response.Models.Add(new ModelInfo { Id = name, Version = m.Version, MaxModelLen = m.MaxContext, Created = m.Created, Root = path, Parent = m.Name });

@@ -87,6 +87,9 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         int messages = 0;
         await foreach (var _ in call.ResponseStream.ReadAllAsync()) messages++;
         Assert.True(messages > 0);
+
+        var models = await client.ListModelsAsync(new ListModelsRequest(), headers);
+        Assert.Equal([("story", "1"), ("story", "2")], models.Models.Select(m => (m.Id, m.Version)));
     }
 
     [Fact]
