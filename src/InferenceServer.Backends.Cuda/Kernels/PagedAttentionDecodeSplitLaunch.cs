@@ -39,19 +39,8 @@ public static class PagedAttentionDecodeSplitLaunch
         args.Add(partialOut);
         args.Add(maxLogits);
         args.Add(expSums);
-        args.Add(q);
-        args.Add(kCache);
-        args.Add(vCache);
-        args.Add(blockTables);
-        args.Add(contextLengths);
-        args.Add(maxBlocksPerSequence);
-        args.Add(qHeads);
-        args.Add(kvHeads);
-        args.Add(headDim);
-        args.Add(blockSize);
-        args.Add(scale);
-        args.Add(slidingWindow);
-        args.Add(qStride);
+        PagedAttentionArguments.AddCache(ref args, q, kCache, vCache, blockTables);
+        PagedAttentionArguments.AddShape(ref args, contextLengths, maxBlocksPerSequence, qHeads, kvHeads, headDim, blockSize, scale, slidingWindow, qStride);
         args.Add(partitionSize);
         var grid = new Dim3((uint)qHeads, (uint)sequences, (uint)partitions);
         launcher.Launch(LaunchShapes.PairedName("paged_attention_decode_partition", input, cache),

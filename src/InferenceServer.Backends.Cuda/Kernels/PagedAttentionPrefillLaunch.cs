@@ -28,20 +28,9 @@ public static class PagedAttentionPrefillLaunch
         if (sequences == 0 || maxQueriesPerSequence == 0) return;
         var args = new KernelArguments();
         args.Add(output);
-        args.Add(q);
-        args.Add(kCache);
-        args.Add(vCache);
-        args.Add(blockTables);
+        PagedAttentionArguments.AddCache(ref args, q, kCache, vCache, blockTables);
         args.Add(queryStarts);
-        args.Add(contextLengths);
-        args.Add(maxBlocksPerSequence);
-        args.Add(qHeads);
-        args.Add(kvHeads);
-        args.Add(headDim);
-        args.Add(blockSize);
-        args.Add(scale);
-        args.Add(slidingWindow);
-        args.Add(qStride);
+        PagedAttentionArguments.AddShape(ref args, contextLengths, maxBlocksPerSequence, qHeads, kvHeads, headDim, blockSize, scale, slidingWindow, qStride);
         var grid = new Dim3((uint)((maxQueriesPerSequence + TileQueries - 1) / TileQueries), (uint)sequences, (uint)qHeads);
         launcher.Launch(LaunchShapes.PairedName("paged_attention_prefill", input, cache), new LaunchConfig(grid, Threads, SharedBytes(headDim)), ref args);
     }
