@@ -45,7 +45,7 @@ public sealed class CpuAttentionTests : IDisposable
     [InlineData(1.0039064f, (ushort)0x3F81)]    // one float ulp above halfway: rounds up
     public void Bf16_rounds_to_nearest_even(float value, ushort bits)
     {
-        Assert.Equal(bits, Cpu.Kernels.BF16Kv.FromFloat(value));
+        Assert.Equal(bits, Models.Quantization.BFloat16.FromSingle(value));
     }
 
     [Theory]

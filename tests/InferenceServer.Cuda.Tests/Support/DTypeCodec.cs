@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
-using InferenceServer.Backends.Cpu.Kernels;
 using InferenceServer.Backends.Cuda.Kernels;
+using InferenceServer.Models.Quantization;
 
 namespace InferenceServer.Cuda.Tests.Support;
 
-/// <summary>Floats to and from kernel storage bytes, rounding to nearest even (System.Half; the CPU backend's bf16 codec).</summary>
+/// <summary>Floats to and from kernel storage bytes, rounding to nearest even (System.Half; the bf16 codec the CPU backend stores with).</summary>
 internal static class DTypeCodec
 {
     public static byte[] Encode(ReadOnlySpan<float> values, KernelDType dtype)
@@ -19,7 +19,7 @@ internal static class DTypeCodec
                 break;
             case KernelDType.BF16:
                 var bits = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
-                for (int i = 0; i < values.Length; i++) bits[i] = BF16Kv.FromFloat(values[i]);
+                for (int i = 0; i < values.Length; i++) bits[i] = BFloat16.FromSingle(values[i]);
                 break;
         }
         return bytes;

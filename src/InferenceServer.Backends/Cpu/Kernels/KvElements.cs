@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using InferenceServer.Models.Quantization;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
@@ -43,17 +44,8 @@ public readonly unsafe struct BF16Kv : IKvElements
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Load1(void* data, long index) => BitConverter.Int32BitsToSingle(((ushort*)data)[index] << 16);
+    public static float Load1(void* data, long index) => BFloat16.ToSingle(((ushort*)data)[index]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(void* data, long index, float value) => ((ushort*)data)[index] = FromFloat(value);
-
-    /// <summary>fp32 to bf16 bits, rounded to nearest even; NaN stays NaN.</summary>
-    public static ushort FromFloat(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
-        bits += 0x7FFFu + ((bits >> 16) & 1);
-        return (ushort)(bits >> 16);
-    }
+    public static void Store(void* data, long index, float value) => ((ushort*)data)[index] = BFloat16.FromSingle(value);
 }
