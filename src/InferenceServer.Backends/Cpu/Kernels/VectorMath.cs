@@ -18,6 +18,16 @@ public static unsafe class VectorMath
         return s;
     }
 
+    /// <summary>y[i] += alpha·x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled(float* y, float alpha, float* x, int n)
+    {
+        var va = Vector512.Create(alpha);
+        int i = 0;
+        for (; i + 16 <= n; i += 16) Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
+        for (; i < n; i++) y[i] += alpha * x[i];
+    }
+
     /// <summary>
     /// e^x for 16 floats: Cephes-style range reduction and a degree-6 polynomial (about 1-2 ulp). .NET's
     /// Vector512.Exp runs at scalar speed here (2.7 ns per value), which made softmax and SiLU dominate attention.
