@@ -66,7 +66,7 @@ public sealed unsafe partial class CpuBackend
         int k = w.Columns, blocks = k / 32;
         sbyte* q = _scratch.QuantizedActivations((long)rows * k);
         float* scales = _scratch.ActivationScales((long)rows * blocks);
-        for (int r = 0; r < rows; r++) Q8Activations.Quantize(x + (long)r * k, k, q + (long)r * k, scales + (long)r * blocks);
+        Q8Activations.QuantizeRows(x, rows, k, q, scales);
         var work = _gemvQ8;
         work.Set(x, rows, w, bias, y);
         work.Xq = q;

@@ -49,7 +49,7 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
     public void Pack(sbyte* quantized, float* scales)
     {
         int blocks = Blocks, tiles = Tiles;
-        for (int t = 0; t < Tokens; t++) Q8Activations.Quantize(X + (long)t * K, K, quantized + (long)t * K, scales + (long)t * blocks);
+        Q8Activations.QuantizeRows(X, Tokens, K, quantized, scales);
         long packedBytes = (long)tiles * blocks * 32 * TileTokens;
         long scaleFloats = (long)tiles * blocks * TileTokens;
         Ensure(ref _packed, ref _packedCapacity, packedBytes);

@@ -8,6 +8,13 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// </summary>
 public static unsafe class Q8Activations
 {
+    /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="k"/> floats, row after row into <paramref name="q"/> and <paramref name="scales"/>.</summary>
+    public static void QuantizeRows(float* x, int rows, int k, sbyte* q, float* scales)
+    {
+        int blocks = k / 32;
+        for (int r = 0; r < rows; r++) Quantize(x + (long)r * k, k, q + (long)r * k, scales + (long)r * blocks);
+    }
+
     /// <summary>Quantizes <paramref name="k"/> floats (a multiple of 32) into <paramref name="q"/> and per-block <paramref name="scales"/>.</summary>
     public static void Quantize(float* x, int k, sbyte* q, float* scales)
     {
