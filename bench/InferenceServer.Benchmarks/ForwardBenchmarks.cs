@@ -66,7 +66,7 @@ public class ForwardBenchmarks
             _batch.TokenIds[0] = 1000 + i;
             _batch.Positions[0] = pos;
             _batch.SlotMapping[0] = pos;
-            Single(1, pos + 1, 0);
+            _batch.SetSingleSequence(1, pos + 1, 0);
             _runner.Forward(_batch, _logits);
         }
     }
@@ -79,19 +79,8 @@ public class ForwardBenchmarks
             _batch.Positions[i] = i;
             _batch.SlotMapping[i] = i;
         }
-        Single(PromptTokens, PromptTokens, PromptTokens - 1);
+        _batch.SetSingleSequence(PromptTokens, PromptTokens, PromptTokens - 1);
         _runner.Forward(_batch, _logits);
-    }
-
-    private void Single(int tokens, int context, int logitRow)
-    {
-        var a = _batch.Attention;
-        a.SequenceCount = 1;
-        a.QueryStart[0] = 0;
-        a.QueryStart[1] = tokens;
-        a.ContextLength[0] = context;
-        _batch.LogitCount = 1;
-        _batch.LogitRows[0] = logitRow;
     }
 
     [GlobalCleanup]

@@ -265,31 +265,14 @@ public sealed class EngineCore : IDisposable
     }
 
     /// <summary>
-    /// Runs a prefill-sized and a decode-sized forward once, so the JIT compiles the GEMM, GEMV and sampling
-    /// paths before the first request. It writes KV into the first block, which no request holds yet.
+    /// Warms the forward and sampling paths up before the first request. The warm-up writes KV into the first
+    /// block only (it stays within one block), which no request holds yet.
     /// </summary>
     private void WarmUp(int blocksPerSequence)
     {
-        var table = _batch.Attention.BlockTable(0);
-        table[..Math.Min(blocksPerSequence, Blocks.NumBlocks)].Clear();
-        foreach (int n in new[] { Math.Min(Math.Min(8, _batch.MaxTokens), Options.BlockSize), 1 })
-        {
-            for (int i = 0; i < n; i++)
-            {
-                _batch.TokenIds[i] = 0;
-                _batch.Positions[i] = i;
-                _batch.SlotMapping[i] = i;
-            }
-            var a = _batch.Attention;
-            a.SequenceCount = 1;
-            a.QueryStart[0] = 0;
-            a.QueryStart[1] = n;
-            a.ContextLength[0] = n;
-            _batch.LogitCount = 1;
-            _batch.LogitRows[0] = n - 1;
-            _runner.Forward(_batch, _logits);
-        }
-        _sampler.Sample(_logits.AsSpan(0, Config.VocabSize), new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
+        _batch.Attention.BlockTable(0)[..Math.Min(blocksPerSequence, Blocks.NumBlocks)].Clear();
+        _runner.WarmUp(_batch, _logits, Math.Min(Math.Min(8, _batch.MaxTokens), Options.BlockSize));
+        _sampler.WarmUp(_logits.AsSpan(0, Config.VocabSize));
     }
 
     public void Dispose()

@@ -45,24 +45,11 @@ public sealed class TextGenerator : IDisposable
         WarmUp();
     }
 
-    /// <summary>
-    /// Runs a prefill-sized and a decode-sized step once (as vLLM warms up at start), so the JIT compiles the GEMM,
-    /// GEMV and sampling paths before the first request rather than during its first tokens.
-    /// </summary>
+    /// <summary>Warms the forward and sampling paths up before the first request rather than during its first tokens.</summary>
     private void WarmUp()
     {
-        foreach (int n in new[] { Math.Min(8, _batch.MaxTokens), 1 })
-        {
-            for (int i = 0; i < n; i++)
-            {
-                _batch.TokenIds[i] = 0;
-                _batch.Positions[i] = i;
-                _batch.SlotMapping[i] = i;
-            }
-            SetSingleSequence(n, n, n - 1);
-            _runner.Forward(_batch, _logits);
-        }
-        _sampler.Sample(_logits, new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
+        _runner.WarmUp(_batch, _logits, Math.Min(8, _batch.MaxTokens));
+        _sampler.WarmUp(_logits);
     }
 
     public ModelConfig Config { get; }
@@ -122,7 +109,7 @@ public sealed class TextGenerator : IDisposable
                 _batch.Positions[i] = start + i;
                 _batch.SlotMapping[i] = start + i;
             }
-            SetSingleSequence(n, start + n, last ? n - 1 : -1);
+            _batch.SetSingleSequence(n, start + n, last ? n - 1 : -1);
             _runner.Forward(_batch, _logits);
         }
     }
@@ -132,19 +119,8 @@ public sealed class TextGenerator : IDisposable
         _batch.TokenIds[0] = token;
         _batch.Positions[0] = position;
         _batch.SlotMapping[0] = position;
-        SetSingleSequence(1, position + 1, 0);
+        _batch.SetSingleSequence(1, position + 1, 0);
         _runner.Forward(_batch, _logits);
-    }
-
-    private void SetSingleSequence(int tokens, int contextLength, int logitRow)
-    {
-        var a = _batch.Attention;
-        a.SequenceCount = 1;
-        a.QueryStart[0] = 0;
-        a.QueryStart[1] = tokens;
-        a.ContextLength[0] = contextLength;
-        _batch.LogitCount = logitRow >= 0 ? 1 : 0;
-        _batch.LogitRows[0] = Math.Max(0, logitRow);
     }
 
     public void Dispose()

@@ -32,5 +32,21 @@ public sealed class ForwardBatch
     public int LogitCount { get; set; }
 
     public int TokenCount => Attention.TokenCount;
+
+    /// <summary>
+    /// Lays the batch out as one sequence of <paramref name="tokens"/> new tokens ending a context of
+    /// <paramref name="contextLength"/>, with logits for row <paramref name="logitRow"/> (none when negative).
+    /// Token ids, positions, slots and the block table row 0 are the caller's.
+    /// </summary>
+    public void SetSingleSequence(int tokens, int contextLength, int logitRow)
+    {
+        var a = Attention;
+        a.SequenceCount = 1;
+        a.QueryStart[0] = 0;
+        a.QueryStart[1] = tokens;
+        a.ContextLength[0] = contextLength;
+        LogitCount = logitRow >= 0 ? 1 : 0;
+        LogitRows[0] = Math.Max(0, logitRow);
+    }
     public int MaxTokens => TokenIds.Length;
 }

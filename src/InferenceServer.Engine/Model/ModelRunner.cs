@@ -114,6 +114,27 @@ public sealed class ModelRunner : IDisposable
         b.CopyToHost(_logits, logits[..(n * cfg.VocabSize)]);
     }
 
+    /// <summary>
+    /// Runs a <paramref name="prefillTokens"/>-token and a one-token forward of a single sequence (as vLLM warms up at
+    /// start), so the JIT compiles the GEMM, GEMV and attention paths before the first request. Positions and KV
+    /// slots are 0..n-1 through the batch's block table row 0, which the caller points at blocks no request holds.
+    /// </summary>
+    public void WarmUp(ForwardBatch batch, Span<float> logits, int prefillTokens)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (int n in new[] { prefillTokens, 1 })
+        {
+            for (int i = 0; i < n; i++)
+            {
+                batch.TokenIds[i] = 0;
+                batch.Positions[i] = i;
+                batch.SlotMapping[i] = i;
+            }
+            batch.SetSingleSequence(n, n, n - 1);
+            Forward(batch, logits);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var buf in new[] { _x, _h, _q, _k, _v, _attn, _gate, _up, _act, _last, _lastNorm, _logits }) _backend.Free(buf);

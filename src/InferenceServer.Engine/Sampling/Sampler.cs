@@ -40,6 +40,9 @@ public sealed class Sampler
         return new SampledToken(token, _raw[token] - logZ, top);
     }
 
+    /// <summary>Samples <paramref name="logits"/> once with top-p (modifying them), so the JIT compiles the sampling path before the first request.</summary>
+    public void WarmUp(Span<float> logits) => Sample(logits, new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
+
     private static float LogSumExp(ReadOnlySpan<float> logits)
     {
         float max = TensorPrimitives.Max(logits);
