@@ -1,3 +1,4 @@
+using InferenceServer.Backends;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Model;
 using InferenceServer.Models.Config;
@@ -8,8 +9,11 @@ namespace InferenceServer.Engine.Batching;
 public static class KvCacheSizing
 {
     /// <summary>Bytes of K and V of one block over all layers.</summary>
-    public static long BytesPerBlock(ModelConfig config, int blockSize, TensorDType kvDType = TensorDType.F32) =>
-        (long)config.NumLayers * 2 * blockSize * config.NumKvHeads * config.HeadDim * (kvDType == TensorDType.BF16 ? 2 : 4);
+    public static long BytesPerBlock(ModelConfig config, int blockSize, TensorDType kvDType = TensorDType.F32)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new KvCacheLayout(config.NumLayers, 1, blockSize, config.NumKvHeads, config.HeadDim, kvDType).TotalBytes;
+    }
 
     /// <summary>The KV storage type: the option if set, else f32 for f32 weights and bf16 for any other.</summary>
     public static TensorDType ResolveDType(EngineOptions options, ModelWeights weights)
