@@ -1,5 +1,6 @@
 // The fatbin's single translation unit: nvcc -fatbin takes one input, and a module is one cubin per arch.
 // Every kernel file is listed here; the emulation library compiles them one by one instead.
+#include "elementwise.cu"
 #include "embedding.cu"
 #include "gelu_tanh_mul.cu"
 #include "gemv_q8_0.cu"

@@ -20,6 +20,9 @@ public unsafe struct KernelArguments
 
     public void Add(int value) => Slot() = (uint)value;
 
+    /// <summary>A 64-bit integer (a kernel's long long).</summary>
+    public void Add(long value) => Slot() = (ulong)value;
+
     public void Add(float value) => Slot() = BitConverter.SingleToUInt32Bits(value);
 
     /// <summary>Writes the address of each slot to <paramref name="destination"/>; <paramref name="self"/> must not move meanwhile.</summary>
