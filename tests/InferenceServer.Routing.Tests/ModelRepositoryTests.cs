@@ -48,5 +48,17 @@ public sealed class ModelRepositoryTests : IDisposable
         Assert.Contains("version '2' but the file is named 3.json", Assert.Throws<ModelLoadException>(() => ModelRepository.Load(_dir.Path)).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void One_version_is_read_by_its_label_with_the_same_checks_and_no_path_escapes()
+    {
+        Manifest("tiny", "1");
+        Manifest("tiny", "2", SharedModels.TinyStoriesQ8Gguf);
+        Assert.Equal("2", ModelRepository.ReadVersion(_dir.Path, "tiny", "2").Version);
+        File.Copy(_dir.File("tiny/2.json"), _dir.File("tiny/4.json"));
+        Assert.Contains("version '2' but the file is named 4.json", Assert.Throws<ModelLoadException>(() => ModelRepository.ReadVersion(_dir.Path, "tiny", "4")).Message, StringComparison.Ordinal);
+        Assert.Contains("not a version label", Assert.Throws<ArgumentException>(() => ModelRepository.ReadVersion(_dir.Path, "tiny", "../tiny/1")).Message, StringComparison.Ordinal);
+        Assert.Contains("not a model name", Assert.Throws<ArgumentException>(() => ModelRepository.ReadVersion(_dir.Path, "..", "1")).Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -13,6 +13,25 @@ public sealed record RoutingFile
     public string? StickyHeader { get; init; }
     public ShadowFile? Shadow { get; init; }
     public Dictionary<string, FaultFile>? Faults { get; init; }
+
+    /// <summary>A routing in force written back as a file, so a change of one field can be revalidated as a whole.</summary>
+    public static RoutingFile From(RoutingConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new RoutingFile
+        {
+            Stable = c.Stable,
+            Canary = c.Canary,
+            CanaryWeight = c.CanaryWeight,
+            Steps = [.. c.Steps],
+            EvaluationWindowSeconds = c.EvaluationWindow.TotalSeconds,
+            MinRequests = c.MinRequests,
+            Rollback = new RollbackFile(c.ErrorRateRatio, c.P95LatencyRatio),
+            StickyHeader = c.StickyHeader,
+            Shadow = c.ShadowVersion is { } s ? new ShadowFile(s, c.ShadowSampleRate) : null,
+            Faults = c.Faults.ToDictionary(f => f.Key, f => new FaultFile(f.Value.ErrorRate, f.Value.AddedLatency.TotalMilliseconds), StringComparer.Ordinal),
+        };
+    }
 }
 
 /// <summary>The <c>rollback</c> object of a routing file.</summary>

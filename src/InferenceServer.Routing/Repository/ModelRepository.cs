@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using InferenceServer.Core.Errors;
 using InferenceServer.Models.Manifests;
 using InferenceServer.Routing.Config;
@@ -9,7 +10,7 @@ namespace InferenceServer.Routing.Repository;
 /// and an optional <c>routing.json</c>. A model without a routing file routes everything to its only version
 /// (or, with several, to the one the caller names as default).
 /// </summary>
-public sealed class ModelRepository
+public sealed partial class ModelRepository
 {
     public const string RoutingFileName = "routing.json";
 
@@ -39,12 +40,7 @@ public sealed class ModelRepository
                 .ToList();
             if (manifests.Count == 0) continue;
             string name = Path.GetFileName(folder);
-            foreach (var m in manifests)
-            {
-                if (m.Name != name) throw new ModelLoadException(m.ManifestPath, $"manifest names model '{m.Name}' but sits in the folder of '{name}'");
-                if (Path.GetFileNameWithoutExtension(m.ManifestPath) != m.Version)
-                    throw new ModelLoadException(m.ManifestPath, $"manifest says version '{m.Version}' but the file is named {Path.GetFileName(m.ManifestPath)}");
-            }
+            foreach (var m in manifests) CheckPlace(m, name);
             var versions = manifests.ToDictionary(m => m.Version, StringComparer.Ordinal);
             string routingPath = Path.Combine(folder, RoutingFileName);
             RoutingConfig routing = File.Exists(routingPath)
@@ -56,6 +52,34 @@ public sealed class ModelRepository
         }
         return new ModelRepository(Path.GetFullPath(root), models);
     }
+
+    /// <summary>Where version <paramref name="version"/> of <paramref name="model"/> has its manifest under <paramref name="root"/>.</summary>
+    public static string ManifestPath(string root, string model, string version)
+    {
+        // Labels become file names: anything else (a path separator, "..") could read outside the folder.
+        if (!SafeLabel().IsMatch(model)) throw new ArgumentException($"'{model}' is not a model name (letters, digits, '.', '_', '-')");
+        if (!SafeLabel().IsMatch(version)) throw new ArgumentException($"'{version}' is not a version label (letters, digits, '.', '_', '-')");
+        return Path.Combine(root, model, version + ".json");
+    }
+
+    /// <summary>Reads one version's manifest (a version added after start, say), with the checks <see cref="Load"/> makes.</summary>
+    public static ModelManifest ReadVersion(string root, string model, string version)
+    {
+        var manifest = ModelManifest.Load(ManifestPath(root, model, version));
+        CheckPlace(manifest, model);
+        return manifest;
+    }
+
+    /// <summary>A manifest must sit in its model's folder under its version's name, so a label always finds one file.</summary>
+    private static void CheckPlace(ModelManifest m, string folderName)
+    {
+        if (m.Name != folderName) throw new ModelLoadException(m.ManifestPath, $"manifest names model '{m.Name}' but sits in the folder of '{folderName}'");
+        if (Path.GetFileNameWithoutExtension(m.ManifestPath) != m.Version)
+            throw new ModelLoadException(m.ManifestPath, $"manifest says version '{m.Version}' but the file is named {Path.GetFileName(m.ManifestPath)}");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex SafeLabel();
 }
 
 /// <summary>One model of the repository: its versions' manifests and its routing.</summary>

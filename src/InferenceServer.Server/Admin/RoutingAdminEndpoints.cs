@@ -1,70 +1,64 @@
-using InferenceServer.Routing.Config;
+using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Contracts;
-using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.OpenAi.Requests;
 using InferenceServer.Server.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace InferenceServer.Server.Admin;
 
 /// <summary>
-/// The routing admin API (behind the API key like every non-probe route): show every model's routing state and
-/// history, set the canary weight, promote, roll back, and set a version's injected faults. Changes live in
-/// memory (as automatic ones do); the routing file is not rewritten.
+/// The HTTP admin API (behind the API key like every non-probe route) over <see cref="RoutingAdmin"/>: routing state,
+/// canary weight, promote, roll back, faults, and loading and unloading versions (as Triton's
+/// <c>POST v2/repository/models/{name}/load|unload</c>).
 /// </summary>
 public static class RoutingAdminEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/admin/routing", (ModelCatalog catalog) =>
-            Results.Json(catalog.Models.Values.Select(RoutingState.Of).ToList(), OpenAiJson.Options));
+        app.MapGet("/admin/routing", (ModelCatalog catalog) => Json(new RoutingAdmin(catalog).States()));
         app.MapPost("/admin/routing/{model}/weight", async (HttpContext context, ModelCatalog catalog, string model) =>
         {
-            var m = Find(catalog, model);
-            var request = await BindAsync<SetWeightRequest>(context).ConfigureAwait(false);
-            if (request.Weight is not double weight) throw ApiException.BadRequest("'weight' is required", "weight");
-            var file = ToFile(m.Controller.Current) with { CanaryWeight = weight };
-            m.Controller.Configure(Validate(m, file), request.Reason ?? $"weight set to {weight}% through the admin API");
-            return Results.Json(RoutingState.Of(m), OpenAiJson.Options);
+            var r = await BindAsync<SetWeightRequest>(context).ConfigureAwait(false);
+            return Json(new RoutingAdmin(catalog).SetWeight(model, r.Weight, r.Canary, r.Reason));
         });
         app.MapPost("/admin/routing/{model}/promote", async (HttpContext context, ModelCatalog catalog, string model) =>
         {
-            var m = Find(catalog, model);
-            var request = await BindAsync<ReasonRequest>(context).ConfigureAwait(false);
-            if (m.Controller.Current.Canary is null) throw ApiException.BadRequest($"model '{model}' has no canary to promote");
-            m.Controller.Promote(request.Reason ?? "promoted through the admin API");
-            return Results.Json(RoutingState.Of(m), OpenAiJson.Options);
+            var r = await BindAsync<ReasonRequest>(context).ConfigureAwait(false);
+            return Json(new RoutingAdmin(catalog).Promote(model, r.Reason));
         });
         app.MapPost("/admin/routing/{model}/rollback", async (HttpContext context, ModelCatalog catalog, string model) =>
         {
-            var m = Find(catalog, model);
-            var request = await BindAsync<ReasonRequest>(context).ConfigureAwait(false);
-            m.Controller.Rollback(request.Reason ?? "rolled back through the admin API");
-            return Results.Json(RoutingState.Of(m), OpenAiJson.Options);
+            var r = await BindAsync<ReasonRequest>(context).ConfigureAwait(false);
+            return Json(new RoutingAdmin(catalog).Rollback(model, r.Reason));
         });
         app.MapPost("/admin/routing/{model}/faults", async (HttpContext context, ModelCatalog catalog, string model) =>
         {
-            var m = Find(catalog, model);
-            var request = await BindAsync<SetFaultsRequest>(context).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(request.Version)) throw ApiException.BadRequest("'version' is required", "version");
-            var file = ToFile(m.Controller.Current);
-            var faults = new Dictionary<string, FaultFile>(file.Faults!, StringComparer.Ordinal) { [request.Version] = new FaultFile(request.ErrorRate, request.AddedLatencyMs) };
-            m.Controller.Configure(Validate(m, file with { Faults = faults }),
-                $"faults of version {request.Version} set through the admin API: error rate {request.ErrorRate}, added latency {request.AddedLatencyMs} ms");
-            return Results.Json(RoutingState.Of(m), OpenAiJson.Options);
+            var r = await BindAsync<SetFaultsRequest>(context).ConfigureAwait(false);
+            return Json(new RoutingAdmin(catalog).SetFaults(model, r.Version, r.ErrorRate, r.AddedLatencyMs, r.Reason));
+        });
+        app.MapPost("/admin/models/{model}/versions/{version}/load", async (HttpContext context, ModelCatalog catalog, string model, string version) =>
+        {
+            var r = await BindAsync<LoadVersionRequest>(context).ConfigureAwait(false);
+            return Json(await new RoutingAdmin(catalog).LoadAsync(model, version, r.KvCacheMemory).ConfigureAwait(false));
+        });
+        app.MapPost("/admin/models/{model}/versions/{version}/unload", async (HttpContext context, ModelCatalog catalog, ServerOptions options, string model, string version) =>
+        {
+            var r = await BindAsync<UnloadVersionRequest>(context).ConfigureAwait(false);
+            return Json(await new RoutingAdmin(catalog).UnloadAsync(model, version, r.GraceSeconds, options.ShutdownGraceSeconds).ConfigureAwait(false));
         });
     }
 
-    private static ModelVersions Find(ModelCatalog catalog, string model) =>
-        catalog.Models.TryGetValue(model, out var m) ? m : throw ApiException.ModelNotFound(model);
+    private static IResult Json(object value) => Results.Json(value, OpenAiJson.Options);
 
     /// <summary>Reads an optional JSON body (an empty one binds to defaults).</summary>
     private static async Task<T> BindAsync<T>(HttpContext context) where T : class
     {
-        if (context.Request.ContentLength == 0)
+        // No body at all (curl -X POST without -d sends no length) binds to defaults like an empty one.
+        if (context.Request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
         {
             using var empty = System.Text.Json.JsonDocument.Parse("{}");
             return RequestBodyReader.Bind<T>(empty.RootElement);
@@ -72,32 +66,4 @@ public static class RoutingAdminEndpoints
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         return RequestBodyReader.Bind<T>(body.RootElement);
     }
-
-    /// <summary>Admin changes pass the same validation as the routing file, against the loaded versions.</summary>
-    private static RoutingConfig Validate(ModelVersions m, RoutingFile file)
-    {
-        try
-        {
-            return RoutingConfigReader.Validate("admin API", m.Name, file, m.Versions.Keys.ToList());
-        }
-        catch (Core.Errors.ModelLoadException e)
-        {
-            throw ApiException.BadRequest(e.Message);
-        }
-    }
-
-    /// <summary>The routing in force as a file, so an admin change edits one field and revalidates the whole.</summary>
-    private static RoutingFile ToFile(RoutingConfig c) => new()
-    {
-        Stable = c.Stable,
-        Canary = c.Canary,
-        CanaryWeight = c.CanaryWeight,
-        Steps = [.. c.Steps],
-        EvaluationWindowSeconds = c.EvaluationWindow.TotalSeconds,
-        MinRequests = c.MinRequests,
-        Rollback = new RollbackFile(c.ErrorRateRatio, c.P95LatencyRatio),
-        StickyHeader = c.StickyHeader,
-        Shadow = c.ShadowVersion is { } s ? new ShadowFile(s, c.ShadowSampleRate) : null,
-        Faults = c.Faults.ToDictionary(f => f.Key, f => new FaultFile(f.Value.ErrorRate, f.Value.AddedLatency.TotalMilliseconds), StringComparer.Ordinal),
-    };
 }

@@ -41,18 +41,16 @@ public static class ServerHost
     /// <param name="options">Validated settings.</param>
     /// <param name="models">The repository models (<c>--models-dir</c>); the caller disposes them after the app has stopped.</param>
     /// <param name="configuration">Extra configuration (logging levels and the like).</param>
-    public static WebApplication Build(ServerOptions options, IReadOnlyList<VersionedModel> models, IConfiguration? configuration = null)
+    public static WebApplication Build(ServerOptions options, LoadedRepository models, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
         var first = models[0];
-        var engines = models.SelectMany(m => m.Versions.Values).Select(v => v.Engine).ToList();
-        return Build(options, first.Versions[first.Repository.Routing.Stable], () => EngineStatsSum.Of(engines.Select(e => e.Stats)), (admission, metrics, state) => ModelCatalog.Versioned(models.Select(m =>
-        {
-            var services = m.Versions.ToDictionary(v => v.Key, v => new GenerationService(v.Value, admission, metrics, state, options.RetryAfterSeconds), StringComparer.Ordinal);
-            return new ModelVersions(m.Repository.Name, services, new CanaryController(m.Repository.Routing), m.Repository.RoutingPath);
-        }).ToList()), configuration);
+        // Versions come and go at run time, so the engines are summed as they are when scraped.
+        ModelCatalog? catalog = null;
+        return Build(options, first.Versions[first.Repository.Routing.Stable], () => EngineStatsSum.Of(catalog?.Engines.Select(e => e.Stats) ?? []),
+            (admission, metrics, state) => catalog = RepositoryCatalog.Create(options, models, admission, metrics, state), configuration);
     }
 
     /// <param name="primary">The model whose engine the engine gauges and un-routed calls (tokenize, gRPC, LoRA admin) use.</param>

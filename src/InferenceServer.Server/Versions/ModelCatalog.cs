@@ -23,23 +23,31 @@ public sealed class ModelCatalog : IDisposable
     private readonly VersionRouter _router = new();
     private readonly FaultInjector _faults = new();
 
-    private ModelCatalog(GenerationService? single, IReadOnlyList<ModelVersions> models)
+    private ModelCatalog(GenerationService? single, IReadOnlyList<ModelVersions> models, VersionLoader? loader)
     {
         _single = single;
+        Loader = loader;
         Models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
         Default = single ?? models[0].Stable;
     }
 
     /// <summary>One model, no versions: requests resolve as before (base model or LoRA adapter).</summary>
-    public static ModelCatalog Single(GenerationService generation) => new(generation, []);
+    public static ModelCatalog Single(GenerationService generation) => new(generation, [], null);
 
-    /// <summary>Repository models with their versions and routing.</summary>
-    public static ModelCatalog Versioned(IReadOnlyList<ModelVersions> models)
+    /// <summary>Repository models with their versions and routing; <paramref name="loader"/> loads and unloads versions at run time.</summary>
+    public static ModelCatalog Versioned(IReadOnlyList<ModelVersions> models, VersionLoader? loader = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
-        return new ModelCatalog(null, models);
+        return new ModelCatalog(null, models, loader);
     }
+
+    /// <summary>Loads and unloads versions at run time (null with a single <c>--model</c>).</summary>
+    public VersionLoader? Loader { get; }
+
+    /// <summary>Every engine serving now: the single model's, or every loaded version's.</summary>
+    public IEnumerable<Engine.Batching.LlmEngine> Engines =>
+        _single is not null ? [_single.Model.Engine] : Models.Values.SelectMany(m => m.Versions.Values).Select(g => g.Model.Engine);
 
     /// <summary>Raised for every routed request once it completes: model name, version and outcome (for per-version metrics).</summary>
     public event Action<string, string, RequestOutcome>? Completed;
@@ -62,18 +70,22 @@ public sealed class ModelCatalog : IDisposable
         if (!Models.TryGetValue(reference.Name, out var model)) throw ApiException.ModelNotFound(requested!);
         var config = model.Controller.Current;
         string? sticky = config.StickyHeader is { } header && context.Request.Headers.TryGetValue(header, out var value) ? value.ToString() : user;
+        // One snapshot of the loaded versions for the whole request, as versions may be loaded or unloaded meanwhile.
+        var versions = model.Versions;
         RouteDecision decision;
         try
         {
-            decision = _router.Route(config, model.Versions.Keys.ToList(), reference.Version, sticky);
+            decision = _router.Route(config, versions.Keys.ToList(), reference.Version, sticky);
         }
         catch (KeyNotFoundException)
         {
-            throw new ApiException(404, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", model.Versions.Keys.Order())}).",
+            throw new ApiException(404, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", versions.Keys.Order())}).",
                 ErrorTypes.InvalidRequest, "model", "model_not_found");
         }
         string version = decision.Version;
-        var generation = model.Versions[version];
+        // The routing may name a version being unloaded right now: it is no longer served.
+        if (!versions.TryGetValue(version, out var generation))
+            throw new ApiException(503, $"Version `{version}` of model `{model.Name}` is being unloaded; retry.", ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 };
         long start = Stopwatch.GetTimestamp();
         // Set when the response starts, since an error response clears the headers written before it.
         context.Response.OnStarting(() =>
@@ -82,7 +94,7 @@ public sealed class ModelCatalog : IDisposable
             return Task.CompletedTask;
         });
         ShadowCopy? shadow = null;
-        if (decision.ShadowVersion is { } shadowVersion && model.Versions.TryGetValue(shadowVersion, out var shadowGeneration))
+        if (decision.ShadowVersion is { } shadowVersion && versions.TryGetValue(shadowVersion, out var shadowGeneration))
         {
             shadow = new ShadowCopy(shadowVersion, shadowGeneration, model.Shadows);
             // A request that failed or streamed never reports its texts; the copy is still counted, uncompared.
@@ -120,5 +132,6 @@ public sealed class ModelCatalog : IDisposable
     public void Dispose()
     {
         foreach (var m in Models.Values) m.Dispose();
+        Loader?.Dispose();
     }
 }

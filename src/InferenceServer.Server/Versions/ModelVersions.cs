@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using InferenceServer.Routing.Canary;
 using InferenceServer.Routing.Config;
 using InferenceServer.Routing.Shadow;
@@ -6,25 +7,28 @@ using InferenceServer.Server.Generation;
 namespace InferenceServer.Server.Versions;
 
 /// <summary>
-/// One model name served from the repository: an engine per loaded version, the canary controller that owns its
-/// routing, what shadow copies showed, and the watcher that picks up edits of its routing file.
+/// One model name served from the repository: an engine per loaded version (versions come and go through the
+/// admin API), the canary controller that owns its routing, what shadow copies showed, and the watcher that picks
+/// up edits of its routing file.
 /// </summary>
 public sealed class ModelVersions : IDisposable
 {
     private RoutingFileWatcher? _watcher;
+    private ImmutableDictionary<string, GenerationService> _versions;
 
     public ModelVersions(string name, IReadOnlyDictionary<string, GenerationService> versions, CanaryController controller, string? routingPath)
     {
+        ArgumentNullException.ThrowIfNull(versions);
         Name = name;
-        Versions = versions;
+        _versions = versions.ToImmutableDictionary(StringComparer.Ordinal);
         Controller = controller;
         RoutingPath = routingPath;
     }
 
     public string Name { get; }
 
-    /// <summary>Loaded versions by label.</summary>
-    public IReadOnlyDictionary<string, GenerationService> Versions { get; }
+    /// <summary>Loaded versions by label: a snapshot, so one request sees one set even while a version is loaded or unloaded.</summary>
+    public IReadOnlyDictionary<string, GenerationService> Versions => Volatile.Read(ref _versions);
 
     public CanaryController Controller { get; }
 
@@ -33,8 +37,18 @@ public sealed class ModelVersions : IDisposable
     /// <summary>The routing file (null when the model has none).</summary>
     public string? RoutingPath { get; }
 
+    /// <summary>Held while a version of this model loads or unloads, so such changes happen one at a time.</summary>
+    public SemaphoreSlim Changes { get; } = new(1, 1);
+
     /// <summary>The stable version's service (what un-routed callers such as tokenize use).</summary>
     public GenerationService Stable => Versions.TryGetValue(Controller.Current.Stable, out var s) ? s : Versions.Values.First();
+
+    /// <summary>Makes a loaded version routable.</summary>
+    public void Add(string version, GenerationService generation) =>
+        ImmutableInterlocked.Update(ref _versions, v => v.Add(version, generation));
+
+    /// <summary>Stops routing to a version (requests already routed to it keep their service).</summary>
+    public void Remove(string version) => ImmutableInterlocked.Update(ref _versions, v => v.Remove(version));
 
     /// <summary>Starts reloading the routing file on edits; invalid edits go to <paramref name="onError"/> and change nothing.</summary>
     public void WatchRoutingFile(Action<Exception> onError)
@@ -45,7 +59,8 @@ public sealed class ModelVersions : IDisposable
 
     public void Dispose()
     {
-        // The engines belong to the caller that loaded them (as a single --model does).
+        // The engines belong to the caller that loaded them (as a single --model does; see VersionLoader).
         _watcher?.Dispose();
+        Changes.Dispose();
     }
 }

@@ -5,11 +5,12 @@ namespace InferenceServer.Server.Versions;
 
 /// <summary>
 /// Loads <c>--models-dir</c>: for each model, an engine per version its routing names (stable, canary, shadow),
-/// the KV-cache budget split between all of them by <see cref="ServerOptions.KvCacheShares"/> (equal by default).
+/// the KV-cache budget split between all of them by <see cref="ServerOptions.KvCacheShares"/> (equal by default;
+/// see <see cref="KvBudget"/> for the parts kept free for versions loaded later).
 /// </summary>
 public static class RepositoryLoader
 {
-    public static IReadOnlyList<VersionedModel> Load(ServerOptions options)
+    public static LoadedRepository Load(ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ModelsDir)) throw new ArgumentException("no models folder given: set --models-dir (or Server:ModelsDir)");
@@ -18,8 +19,8 @@ public static class RepositoryLoader
         var wanted = repository.Models.Values
             .SelectMany(m => m.Routing.Versions.Distinct(StringComparer.Ordinal).Select(v => (Model: m, Version: v)))
             .ToList();
-        double Share((RepositoryModel Model, string Version) w) => options.KvCacheShares.TryGetValue($"{w.Model.Name}@{w.Version}", out var s) ? s : 1;
-        double total = wanted.Sum(Share);
+        var budget = new KvBudget(options.KvCacheMemoryBytes, options.KvCacheShares.ToDictionary(StringComparer.Ordinal));
+        var parts = budget.ReserveAtStart(wanted.Select(w => KvBudget.Key(w.Model.Name, w.Version)).ToList());
         var loaded = new List<VersionedModel>();
         try
         {
@@ -29,12 +30,9 @@ public static class RepositoryLoader
                 // Added before its engines load, so a failed load still releases the ones already started.
                 loaded.Add(new VersionedModel(group.Key, versions));
                 foreach (var w in group)
-                {
-                    long? kv = options.KvCacheMemoryBytes is long budget ? (long)(budget * Share(w) / total) : null;
-                    versions[w.Version] = ServedModel.Load(options, w.Model.Versions[w.Version].ManifestPath, w.Model.Name, kv);
-                }
+                    versions[w.Version] = ServedModel.Load(options, w.Model.Versions[w.Version].ManifestPath, w.Model.Name, parts[KvBudget.Key(w.Model.Name, w.Version)]);
             }
-            return loaded;
+            return new LoadedRepository(repository.Root, loaded, budget);
         }
         catch
         {

@@ -47,7 +47,9 @@ public sealed class VersionedTestServer : IAsyncDisposable
 
     public string RoutingPath => Path.Combine(Dir, Model, "routing.json");
 
-    public static async Task<VersionedTestServer> StartAsync(string routingJson)
+    /// <param name="routingJson">The model's routing.json.</param>
+    /// <param name="configure">Changes to the server's options (KV-cache shares, say).</param>
+    public static async Task<VersionedTestServer> StartAsync(string routingJson, Action<ServerOptions>? configure = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "versions-" + Guid.NewGuid().ToString("N"));
         string folder = Directory.CreateDirectory(Path.Combine(dir, Model)).FullName;
@@ -68,6 +70,7 @@ public sealed class VersionedTestServer : IAsyncDisposable
             CanaryEvaluationIntervalSeconds = 0.2,
         };
         options.ApiKeys.Add(Key);
+        configure?.Invoke(options);
         var models = RepositoryLoader.Load(options);
         var logging = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

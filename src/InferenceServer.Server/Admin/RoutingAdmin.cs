@@ -1,0 +1,175 @@
+using InferenceServer.Core.Errors;
+using InferenceServer.Routing.Config;
+using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Versions;
+
+namespace InferenceServer.Server.Admin;
+
+/// <summary>
+/// The admin operations on a models folder, shared by the HTTP and gRPC admin APIs: show the routing, set the canary
+/// (and its weight), promote, roll back, set a version's injected faults, load and unload versions. Routing changes
+/// live in memory, as automatic ones do (the routing file is not rewritten). Failures are <see cref="ApiException"/>s:
+/// 404 for an unknown model or version, 400 for invalid values, 409 for a change the current state forbids.
+/// </summary>
+public sealed class RoutingAdmin(ModelCatalog catalog)
+{
+    /// <summary>Every model's routing in force, health, shadow results and history.</summary>
+    public IReadOnlyList<RoutingState> States() => catalog.Models.Values.Select(RoutingState.Of).ToList();
+
+    /// <summary>Sets the canary's weight, and makes <paramref name="canary"/> the canary first when given (validated like the routing file).</summary>
+    public RoutingState SetWeight(string model, double? weight, string? canary, string? reason)
+    {
+        var m = Find(model);
+        if (weight is not double w) throw ApiException.BadRequest("'weight' is required", "weight");
+        var file = RoutingFile.From(m.Controller.Current) with { CanaryWeight = w };
+        if (!string.IsNullOrEmpty(canary)) file = file with { Canary = canary };
+        string what = string.IsNullOrEmpty(canary) ? $"weight set to {w}%" : $"canary set to version {canary} at {w}%";
+        m.Controller.Configure(Validate(m, file), reason ?? $"{what} through the admin API");
+        return RoutingState.Of(m);
+    }
+
+    /// <summary>Makes the canary the stable version now.</summary>
+    public RoutingState Promote(string model, string? reason)
+    {
+        var m = Find(model);
+        if (m.Controller.Current.Canary is null) throw Conflict($"model '{model}' has no canary to promote");
+        m.Controller.Promote(reason ?? "promoted through the admin API");
+        return RoutingState.Of(m);
+    }
+
+    /// <summary>Sends the canary to 0 % now.</summary>
+    public RoutingState Rollback(string model, string? reason)
+    {
+        var m = Find(model);
+        m.Controller.Rollback(reason ?? "rolled back through the admin API");
+        return RoutingState.Of(m);
+    }
+
+    /// <summary>Sets a version's injected faults (zeros clear them).</summary>
+    public RoutingState SetFaults(string model, string? version, double errorRate, double addedLatencyMs, string? reason)
+    {
+        var m = Find(model);
+        if (string.IsNullOrEmpty(version)) throw ApiException.BadRequest("'version' is required", "version");
+        var file = RoutingFile.From(m.Controller.Current);
+        var faults = new Dictionary<string, FaultFile>(file.Faults!, StringComparer.Ordinal) { [version] = new FaultFile(errorRate, addedLatencyMs) };
+        m.Controller.Configure(Validate(m, file with { Faults = faults }),
+            reason ?? $"faults of version {version} set through the admin API: error rate {errorRate}, added latency {addedLatencyMs} ms");
+        return RoutingState.Of(m);
+    }
+
+    /// <summary>
+    /// Loads a version from its manifest in the models folder (KV cache: <paramref name="kvCacheBytes"/>, else its
+    /// share of the budget, else what is free). The routing file then applies if it names the version; otherwise the
+    /// version becomes the canary at 0 % unless another canary has traffic.
+    /// </summary>
+    public async Task<RoutingState> LoadAsync(string model, string version, long? kvCacheBytes)
+    {
+        var m = Find(model);
+        var loader = catalog.Loader ?? throw Conflict("versions are loaded only when serving a models folder (--models-dir)");
+        if (kvCacheBytes is <= 0) throw ApiException.BadRequest($"'kv_cache_memory' must be positive, got {kvCacheBytes}", "kv_cache_memory");
+        await m.Changes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (m.Versions.ContainsKey(version)) throw Conflict($"version '{version}' of model '{model}' is already loaded");
+            Generation.GenerationService loaded;
+            try
+            {
+                loaded = await loader.LoadAsync(model, version, kvCacheBytes).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new ApiException(404, e.Message, ErrorTypes.InvalidRequest, "version", "version_not_found");
+            }
+            catch (Exception e) when (e is ModelLoadException or ArgumentException)
+            {
+                throw ApiException.BadRequest($"version '{version}' of model '{model}' cannot be loaded: {e.Message}");
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Conflict(e.Message);
+            }
+            m.Add(version, loaded);
+            var current = m.Controller.Current;
+            if (FromRoutingFile(m) is { } file && file.Versions.Contains(version))
+                m.Controller.Configure(file, $"version {version} loaded through the admin API; the routing file, which names it, applies");
+            else if (current.Canary is null || current.CanaryWeight == 0)
+                m.Controller.Configure(current with { Canary = version, CanaryWeight = 0 }, $"version {version} loaded through the admin API: canary at 0%");
+            return RoutingState.Of(m);
+        }
+        finally
+        {
+            m.Changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Unloads a version that takes no traffic: refused (409) for the stable version and a canary with weight. It leaves
+    /// routing at once (as canary or shadow too, with its faults); its requests get <paramref name="graceSeconds"/>
+    /// (default: the shutdown grace) to finish before its engine stops and fails the rest.
+    /// </summary>
+    public async Task<RoutingState> UnloadAsync(string model, string version, double? graceSeconds, double defaultGraceSeconds)
+    {
+        var m = Find(model);
+        var loader = catalog.Loader ?? throw Conflict("versions are unloaded only when serving a models folder (--models-dir)");
+        if (graceSeconds is < 0) throw ApiException.BadRequest($"'grace_seconds' must be >= 0, got {graceSeconds}", "grace_seconds");
+        await m.Changes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!m.Versions.TryGetValue(version, out var generation))
+                throw new ApiException(404, $"version '{version}' of model '{model}' is not loaded (loaded: {string.Join(", ", m.Versions.Keys.Order())})",
+                    ErrorTypes.InvalidRequest, "version", "version_not_found");
+            var c = m.Controller.Current;
+            if (c.Stable == version) throw Conflict($"version '{version}' is the stable version of model '{model}'; promote another version first");
+            if (c.Canary == version && c.CanaryWeight > 0)
+                throw Conflict($"version '{version}' of model '{model}' is the canary and takes {c.CanaryWeight}% of the traffic; roll it back first");
+            m.Remove(version);
+            var rest = c with
+            {
+                Canary = c.Canary == version ? null : c.Canary,
+                ShadowVersion = c.ShadowVersion == version ? null : c.ShadowVersion,
+                ShadowSampleRate = c.ShadowVersion == version ? 0 : c.ShadowSampleRate,
+                Faults = c.Faults.Where(f => f.Key != version).ToDictionary(StringComparer.Ordinal),
+            };
+            if (c.Canary == version || c.ShadowVersion == version || c.Faults.ContainsKey(version)) m.Controller.Configure(rest, $"version {version} unloaded through the admin API");
+            await loader.UnloadAsync(model, version, generation, TimeSpan.FromSeconds(graceSeconds ?? defaultGraceSeconds)).ConfigureAwait(false);
+            return RoutingState.Of(m);
+        }
+        finally
+        {
+            m.Changes.Release();
+        }
+    }
+
+    private ModelVersions Find(string model) =>
+        catalog.Models.TryGetValue(model, out var m) ? m : throw ApiException.ModelNotFound(model);
+
+    private static ApiException Conflict(string message) => new(409, message, ErrorTypes.InvalidRequest, null, "conflict");
+
+    /// <summary>The routing file as it is now on disk, if it is valid for the loaded versions.</summary>
+    private static RoutingConfig? FromRoutingFile(ModelVersions m)
+    {
+        if (m.RoutingPath is null) return null;
+        try
+        {
+            return RoutingConfigReader.Read(m.RoutingPath, m.Name, m.Versions.Keys.ToList());
+        }
+        catch (Exception e) when (e is ModelLoadException or IOException)
+        {
+            // A file that does not fit the loaded versions does not apply; the version is added as a candidate instead.
+            return null;
+        }
+    }
+
+    /// <summary>Admin changes pass the same validation as the routing file, against the loaded versions.</summary>
+    private static RoutingConfig Validate(ModelVersions m, RoutingFile file)
+    {
+        try
+        {
+            return RoutingConfigReader.Validate("admin API", m.Name, file, m.Versions.Keys.ToList());
+        }
+        catch (ModelLoadException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+    }
+}
