@@ -12,7 +12,7 @@ namespace InferenceServer.Server.Admin;
 /// <summary>
 /// The HTTP admin API (behind the API key like every non-probe route) over <see cref="RoutingAdmin"/>: routing state,
 /// canary weight, promote, roll back, faults, and loading and unloading versions (as Triton's
-/// <c>POST v2/repository/models/{name}/load|unload</c>).
+/// <c>POST v2/repository/models/{name}/load|unload</c>); the gRPC <c>inference.admin.v1.Admin</c> service offers the same.
 /// </summary>
 public static class RoutingAdminEndpoints
 {
@@ -50,6 +50,7 @@ public static class RoutingAdminEndpoints
             var r = await BindAsync<UnloadVersionRequest>(context).ConfigureAwait(false);
             return Json(await new RoutingAdmin(catalog).UnloadAsync(model, version, r.GraceSeconds, options.ShutdownGraceSeconds).ConfigureAwait(false));
         });
+        app.MapGrpcService<AdminGrpcService>();
     }
 
     private static IResult Json(object value) => Results.Json(value, OpenAiJson.Options);

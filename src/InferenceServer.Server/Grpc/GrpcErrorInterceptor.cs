@@ -6,7 +6,7 @@ using InferenceServer.Server.OpenAi.Errors;
 
 namespace InferenceServer.Server.Grpc;
 
-/// <summary>Maps failures of gRPC calls to status codes: INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED, UNAVAILABLE, CANCELLED.</summary>
+/// <summary>Maps failures of gRPC calls to status codes: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, CANCELLED.</summary>
 public sealed class GrpcErrorInterceptor : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -49,6 +49,7 @@ public sealed class GrpcErrorInterceptor : Interceptor
             OverloadedException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             EngineFailedException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
             ApiException { Status: 404 } => new RpcException(new Status(StatusCode.NotFound, e.Message)),
+            ApiException { Status: 409 } => new RpcException(new Status(StatusCode.FailedPrecondition, e.Message)),
             ApiException { Status: 429 } => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             ApiException { Status: 503 } => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
             ApiException { Status: >= 500 } => new RpcException(new Status(StatusCode.Internal, e.Message)),
