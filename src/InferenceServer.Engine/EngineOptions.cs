@@ -53,6 +53,12 @@ public sealed record EngineOptions
     /// <summary>Largest adapter rank accepted (<c>--max-lora-rank</c>, at most 64).</summary>
     public int MaxLoraRank { get; init; } = 16;
 
+    /// <summary>
+    /// Storage of LoRA matrices in the adapter slots (<c>--lora-dtype</c>): f32 or bf16; null ("auto") keeps f32 for
+    /// f32 weights and uses bf16 otherwise (half the bytes a step reads per adapter; accumulation stays fp32).
+    /// </summary>
+    public TensorDType? LoraDType { get; init; }
+
     /// <summary>Scheduling order and preemption victim choice.</summary>
     public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
 
@@ -78,6 +84,7 @@ public sealed record EngineOptions
         Check(MaxLoras >= 1, $"max-loras must be >= 1, got {MaxLoras}");
         Check(MaxCpuLoras is null || MaxCpuLoras >= MaxLoras, $"max-cpu-loras ({MaxCpuLoras}) must be at least max-loras ({MaxLoras})");
         Check(MaxLoraRank is >= 1 and <= 64, $"max-lora-rank must be in [1, 64], got {MaxLoraRank}");
+        Check(LoraDType is null or TensorDType.F32 or TensorDType.BF16, $"lora-dtype must be f32 or bf16, got {LoraDType}");
         Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
     }
 }

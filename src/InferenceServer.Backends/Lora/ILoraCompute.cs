@@ -1,3 +1,4 @@
+using InferenceServer.Core.Tensors;
 using InferenceServer.Models.Adapters;
 
 namespace InferenceServer.Backends.Lora;
@@ -11,8 +12,11 @@ public interface ILoraCompute
     /// <summary>Number of adapter slots (<c>--max-loras</c>).</summary>
     int LoraSlotCount { get; }
 
-    /// <summary>Makes room for <paramref name="slots"/> adapters; called once before any load.</summary>
-    void AllocateLoraSlots(int slots);
+    /// <summary>
+    /// Makes room for <paramref name="slots"/> adapters whose matrices are stored as <paramref name="dtype"/> (f32 or
+    /// bf16, vLLM's <c>--lora-dtype</c>; accumulation is fp32 either way); called once before any load.
+    /// </summary>
+    void AllocateLoraSlots(int slots, TensorDType dtype = TensorDType.F32);
 
     /// <summary>Puts <paramref name="adapter"/> into <paramref name="slot"/>, replacing what was there (null empties it).</summary>
     void LoadLoraSlot(int slot, LoraAdapter? adapter);

@@ -1,4 +1,6 @@
 using InferenceServer.Backends.Lora;
+using InferenceServer.Core.Tensors;
+using InferenceServer.Engine.Model;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Scheduling;
 
@@ -20,13 +22,14 @@ public sealed class LoraSlotManager : IAdmissionGate
     private long _clock;
     private long _registrations;
 
-    public LoraSlotManager(ILoraCompute backend, int slots, int maxRank)
+    public LoraSlotManager(ILoraCompute backend, int slots, int maxRank, TensorDType dtype = TensorDType.F32)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
         _backend = backend;
         MaxRank = maxRank;
-        backend.AllocateLoraSlots(slots);
+        DType = dtype;
+        backend.AllocateLoraSlots(slots, dtype);
         _slots = new Registered?[slots];
         _slotPins = new int[slots];
         _slotUsed = new long[slots];
@@ -34,6 +37,21 @@ public sealed class LoraSlotManager : IAdmissionGate
 
     /// <summary>Largest rank an adapter may have (<c>--max-lora-rank</c>).</summary>
     public int MaxRank { get; }
+
+    /// <summary>Storage type of the slots' matrices (<c>--lora-dtype</c>).</summary>
+    public TensorDType DType { get; }
+
+    /// <summary>
+    /// The slot storage type for <paramref name="options"/>: the chosen one, or for "auto" f32 when the weights are
+    /// f32 (an f32 model stays exact) and bf16 otherwise, like vLLM's default of the model's dtype.
+    /// </summary>
+    public static TensorDType ResolveDType(EngineOptions options, ModelWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (options.LoraDType is { } chosen) return chosen;
+        return weights.Layers[0].QProj.DType == TensorDType.F32 ? TensorDType.F32 : TensorDType.BF16;
+    }
 
     /// <summary>Adapter slots.</summary>
     public int SlotCount => _slots.Length;

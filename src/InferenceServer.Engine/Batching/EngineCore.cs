@@ -73,7 +73,7 @@ public sealed class EngineCore : IDisposable
             throw;
         }
         IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
-        if (options.EnableLora) Adapters = new LoraSlotManager((ILoraCompute)_backend, options.MaxLoras, options.MaxLoraRank);
+        if (options.EnableLora) Adapters = new LoraSlotManager((ILoraCompute)_backend, options.MaxLoras, options.MaxLoraRank, LoraSlotManager.ResolveDType(options, Weights));
         _scheduler = new Scheduler(Blocks, new SchedulerOptions
         {
             MaxNumBatchedTokens = options.MaxNumBatchedTokens,

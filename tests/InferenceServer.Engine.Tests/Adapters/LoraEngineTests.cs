@@ -1,3 +1,4 @@
+using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
@@ -20,8 +21,8 @@ public sealed class LoraEngineTests : IDisposable
         return LoraAdapterLoader.Load(folder, name, _opened.Model.Config, maxRank: 64);
     }
 
-    private EngineCore NewEngine(int maxLoras = 8) => new(_opened.Model, _opened.Tokenizer,
-        new EngineOptions { Threads = 2, KvCacheMemoryBytes = 16 << 20, EnableLora = true, MaxLoras = maxLoras, MaxLoraRank = 64, BlockSize = 8 });
+    private EngineCore NewEngine(int maxLoras = 8, TensorDType? loraDType = null) => new(_opened.Model, _opened.Tokenizer,
+        new EngineOptions { Threads = 2, KvCacheMemoryBytes = 16 << 20, EnableLora = true, MaxLoras = maxLoras, MaxLoraRank = 64, BlockSize = 8, LoraDType = loraDType });
 
     private int[] Prompt(string text) => _opened.Tokenizer.Encode(text);
 
@@ -37,35 +38,40 @@ public sealed class LoraEngineTests : IDisposable
         return tokens.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 
-    private int[] MergedGreedy(LoraAdapter adapter, int[] prompt)
+    private int[] MergedGreedy(LoraAdapter adapter, int[] prompt, TensorDType slotDType)
     {
-        string folder = _dir.File("merged-" + adapter.Name);
-        if (!Directory.Exists(folder)) MergedModel.Write(SharedModels.TinyStories, adapter, folder);
+        string folder = _dir.File($"merged-{adapter.Name}-{slotDType}");
+        if (!Directory.Exists(folder)) MergedModel.Write(SharedModels.TinyStories, adapter, folder, slotDType);
         using var merged = ModelOpener.Open(folder);
         using var generator = new TextGenerator(merged.Model, merged.Tokenizer, new EngineOptions { Threads = 2 });
         return [.. generator.Generate(prompt, Greedy).Select(e => e.TokenId)];
     }
 
     [Theory]
-    [InlineData(8, new[] { LoraTarget.QProj, LoraTarget.KProj, LoraTarget.VProj, LoraTarget.OProj, LoraTarget.GateProj, LoraTarget.UpProj, LoraTarget.DownProj })]
-    [InlineData(4, new[] { LoraTarget.QProj, LoraTarget.VProj })]
-    [InlineData(64, new[] { LoraTarget.DownProj, LoraTarget.UpProj })]
-    public void The_unmerged_adapter_generates_what_the_merged_weights_generate(int rank, LoraTarget[] targets)
+    [InlineData(8, new[] { LoraTarget.QProj, LoraTarget.KProj, LoraTarget.VProj, LoraTarget.OProj, LoraTarget.GateProj, LoraTarget.UpProj, LoraTarget.DownProj }, TensorDType.F32)]
+    [InlineData(4, new[] { LoraTarget.QProj, LoraTarget.VProj }, TensorDType.F32)]
+    [InlineData(64, new[] { LoraTarget.DownProj, LoraTarget.UpProj }, TensorDType.F32)]
+    [InlineData(8, new[] { LoraTarget.QProj, LoraTarget.KProj, LoraTarget.VProj, LoraTarget.OProj, LoraTarget.GateProj, LoraTarget.UpProj, LoraTarget.DownProj }, TensorDType.BF16)]
+    [InlineData(64, new[] { LoraTarget.DownProj, LoraTarget.UpProj }, TensorDType.BF16)]
+    public void The_unmerged_adapter_generates_what_the_merged_weights_generate(int rank, LoraTarget[] targets, TensorDType slotDType)
     {
         var adapter = Adapter($"r{rank}-{targets.Length}", seed: rank, rank, targets);
         var prompt = Prompt("Once upon a time, there was a little dog");
-        using var engine = NewEngine();
+        using var engine = NewEngine(loraDType: slotDType);
+        Assert.Equal(slotDType, engine.Adapters!.DType);
         engine.Adapters!.Register(adapter);
         engine.Add(1, new EngineRequest { PromptTokens = prompt, Sampling = Greedy, Adapter = adapter.Name });
         engine.Add(2, new EngineRequest { PromptTokens = prompt, Sampling = Greedy });
         var got = RunToEnd(engine);
-        Assert.Equal(MergedGreedy(adapter, prompt), got[1]);
+        Assert.Equal(MergedGreedy(adapter, prompt, slotDType), got[1]);
         // The adapter must matter, or the comparison proves nothing.
         Assert.NotEqual(got[2], got[1]);
     }
 
-    [Fact]
-    public void A_batch_mixing_eight_adapters_and_the_base_model_gives_each_request_its_solo_output()
+    [Theory]
+    [InlineData(TensorDType.F32)]
+    [InlineData(TensorDType.BF16)]
+    public void A_batch_mixing_eight_adapters_and_the_base_model_gives_each_request_its_solo_output(TensorDType slotDType)
     {
         var adapters = Enumerable.Range(0, 8).Select(i => Adapter($"mix{i}", seed: 100 + i, rank: 4 + 4 * (i % 3))).ToList();
         string[] texts = ["Once upon a time", "The little dog", "Tom had a red ball", "One day, a big bird"];
@@ -73,7 +79,7 @@ public sealed class LoraEngineTests : IDisposable
         for (int i = 0; i < 12; i++) requests.Add((i, i < 8 ? adapters[i].Name : null, Prompt(texts[i % texts.Length])));
 
         var solo = new Dictionary<long, int[]>();
-        using (var engine = NewEngine())
+        using (var engine = NewEngine(loraDType: slotDType))
         {
             foreach (var a in adapters) engine.Adapters!.Register(a);
             foreach (var (id, adapter, prompt) in requests)
@@ -82,7 +88,7 @@ public sealed class LoraEngineTests : IDisposable
                 solo[id] = RunToEnd(engine)[id];
             }
         }
-        using var mixed = NewEngine();
+        using var mixed = NewEngine(loraDType: slotDType);
         foreach (var a in adapters) mixed.Adapters!.Register(a);
         foreach (var (id, adapter, prompt) in requests) mixed.Add(id, new EngineRequest { PromptTokens = prompt, Sampling = Greedy, Adapter = adapter });
         var together = RunToEnd(mixed);
@@ -156,6 +162,18 @@ public sealed class LoraEngineTests : IDisposable
         engine.Adapters.Unregister("cache-a");
         engine.Adapters.Register(Adapter("cache-a", seed: 300));
         Assert.Equal(0, Cached(5, "cache-a"));
+    }
+
+    [Theory]
+    [InlineData(null, null, TensorDType.F32)]
+    [InlineData(TensorDType.BF16, null, TensorDType.BF16)]
+    [InlineData(TensorDType.Q8_0, null, TensorDType.BF16)]
+    [InlineData(TensorDType.Q8_0, TensorDType.F32, TensorDType.F32)]
+    public void Lora_slots_default_to_f32_for_f32_weights_and_to_bf16_otherwise(TensorDType? weights, TensorDType? chosen, TensorDType expected)
+    {
+        using var engine = new EngineCore(_opened.Model, _opened.Tokenizer,
+            new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, WeightDType = weights, LoraDType = chosen });
+        Assert.Equal(expected, engine.Adapters!.DType);
     }
 
     [Fact]
