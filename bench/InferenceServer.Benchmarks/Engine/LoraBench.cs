@@ -9,7 +9,8 @@ namespace InferenceServer.Benchmarks.Engine;
 /// <summary>
 /// Decode throughput of one batch of streams spread over N distinct LoRA adapters (every target module, rank 8
 /// and 64), against the same batch on the base model alone: the cost of unmerged multi-LoRA per token. Slots hold
-/// the engine's default type for a Q8_0 model (bf16); INFERENCE_SERVER_BENCH_LORA_DTYPE=f32 (or bf16) picks one.
+/// the engine's default type for a Q8_0 model (bf16); INFERENCE_SERVER_BENCH_LORA_DTYPE=f32 (or bf16) picks one, and
+/// INFERENCE_SERVER_BENCH_LORA_RANKS / _COUNTS (e.g. "64" / "1,32") run part of the table.
 /// </summary>
 internal static class LoraBench
 {
@@ -17,8 +18,8 @@ internal static class LoraBench
 
     public static void Run(bool quick, int runs)
     {
-        var counts = quick ? new[] { 1, 32 } : new[] { 1, 8, 32, 64 };
-        var ranks = quick ? new[] { 8 } : new[] { 8, 64 };
+        var counts = List("INFERENCE_SERVER_BENCH_LORA_COUNTS") ?? (quick ? [1, 32] : [1, 8, 32, 64]);
+        var ranks = List("INFERENCE_SERVER_BENCH_LORA_RANKS") ?? (quick ? [8] : [8, 64]);
         using var opened = ModelOpener.Open(EngineBench.Stories110MQ8);
         var cfg = opened.Model.Config;
         using var engine = new EngineCore(opened.Model, opened.Tokenizer, new EngineOptions
@@ -64,6 +65,10 @@ internal static class LoraBench
             foreach (var name in names) engine.Adapters.Unregister(name);
         }
     }
+
+    /// <summary>A comma-separated list of numbers from the environment (to run part of the table), or null.</summary>
+    private static int[]? List(string variable)
+        => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? [.. v.Split(',').Select(int.Parse)] : null;
 
     /// <summary>An adapter built in memory (no files): the loader is not what this measures, the matrices' traffic is.</summary>
     private static LoraAdapter RandomAdapter(string name, int rank, ModelConfig cfg, int seed)

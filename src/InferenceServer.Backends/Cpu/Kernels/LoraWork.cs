@@ -130,82 +130,85 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         else ExpandRows<TRows>(p, group, pos);
     }
 
+    /// <summary>The batch rows at positions pos.. of a [rows, n] matrix (the first row again where there are fewer than four).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rows<TRows>(float* m, int[] order, int pos, int n, out float* r0, out float* r1, out float* r2, out float* r3)
+        where TRows : struct, IRowCount
+    {
+        r0 = m + (long)order[pos] * n;
+        r1 = TRows.Count > 1 ? m + (long)order[pos + 1] * n : r0;
+        r2 = TRows.Count > 2 ? m + (long)order[pos + 2] * n : r0;
+        r3 = TRows.Count > 3 ? m + (long)order[pos + 3] * n : r0;
+    }
+
     private static void ShrinkRows<TRows>(LoraPlan p, int group, int pos) where TRows : struct, IRowCount
     {
         int n = p.InFeatures, vecEnd = n & ~15, rank = p.Rank[group];
         float s = p.Scaling[group];
         void* a = (void*)p.A[group];
-        float* x0 = p.X + (long)p.Order[pos] * n;
-        float* x1 = TRows.Count > 1 ? p.X + (long)p.Order[pos + 1] * n : x0;
-        float* x2 = TRows.Count > 2 ? p.X + (long)p.Order[pos + 2] * n : x0;
-        float* x3 = TRows.Count > 3 ? p.X + (long)p.Order[pos + 3] * n : x0;
+        Rows<TRows>(p.X, p.Order, pos, n, out float* x0, out float* x1, out float* x2, out float* x3);
         float* t = p.T + (long)pos * LoraPlan.MaxRank;
         for (int r = 0; r < rank; r += 2)
         {
             // An odd last rank runs as a pair with itself; the copy is not stored.
             int r1 = r + 1 < rank ? r + 1 : r;
             long a0 = (long)r * n, a1 = (long)r1 * n;
-            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-            Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+            RankPair d0 = default, d1 = default, d2 = default, d3 = default;
             for (int i = 0; i < vecEnd; i += 16)
             {
                 Sse.Prefetch0((byte*)a + (a0 + i) * ElementBytes + PrefetchDistance);
                 Sse.Prefetch0((byte*)a + (a1 + i) * ElementBytes + PrefetchDistance);
                 var w0 = TElem.Load16(a, a0 + i);
                 var w1 = TElem.Load16(a, a1 + i);
-                var v = Vector512.Load(x0 + i);
-                c00 = Vector512.FusedMultiplyAdd(w0, v, c00);
-                c01 = Vector512.FusedMultiplyAdd(w1, v, c01);
-                if (TRows.Count > 1)
-                {
-                    v = Vector512.Load(x1 + i);
-                    c10 = Vector512.FusedMultiplyAdd(w0, v, c10);
-                    c11 = Vector512.FusedMultiplyAdd(w1, v, c11);
-                }
-                if (TRows.Count > 2)
-                {
-                    v = Vector512.Load(x2 + i);
-                    c20 = Vector512.FusedMultiplyAdd(w0, v, c20);
-                    c21 = Vector512.FusedMultiplyAdd(w1, v, c21);
-                }
-                if (TRows.Count > 3)
-                {
-                    v = Vector512.Load(x3 + i);
-                    c30 = Vector512.FusedMultiplyAdd(w0, v, c30);
-                    c31 = Vector512.FusedMultiplyAdd(w1, v, c31);
-                }
+                d0.Fma(w0, w1, x0 + i);
+                if (TRows.Count > 1) d1.Fma(w0, w1, x1 + i);
+                if (TRows.Count > 2) d2.Fma(w0, w1, x2 + i);
+                if (TRows.Count > 3) d3.Fma(w0, w1, x3 + i);
             }
-            bool pair = r1 != r;
-            Finish(t, r, r1, pair, s, c00, c01, a, a0, a1, x0, vecEnd, n);
-            if (TRows.Count > 1) Finish(t + LoraPlan.MaxRank, r, r1, pair, s, c10, c11, a, a0, a1, x1, vecEnd, n);
-            if (TRows.Count > 2) Finish(t + 2 * LoraPlan.MaxRank, r, r1, pair, s, c20, c21, a, a0, a1, x2, vecEnd, n);
-            if (TRows.Count > 3) Finish(t + 3 * LoraPlan.MaxRank, r, r1, pair, s, c30, c31, a, a0, a1, x3, vecEnd, n);
+            var pair = new ShrinkTail(a, a0, a1, vecEnd, n, s, r, r1);
+            pair.Store(d0, x0, t);
+            if (TRows.Count > 1) pair.Store(d1, x1, t + LoraPlan.MaxRank);
+            if (TRows.Count > 2) pair.Store(d2, x2, t + 2 * LoraPlan.MaxRank);
+            if (TRows.Count > 3) pair.Store(d3, x3, t + 3 * LoraPlan.MaxRank);
         }
     }
 
-    /// <summary>Sums the lanes, adds the inputs past the last whole vector, scales, and stores t[r] (and t[r1]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(float* t, int r, int r1, bool pair, float s, Vector512<float> c0, Vector512<float> c1,
-        void* a, long a0, long a1, float* x, int vecEnd, int n)
+    /// <summary>One row's lanes of the dot products with two rows of A.</summary>
+    private struct RankPair
     {
-        float d0 = Vector512.Sum(c0), d1 = Vector512.Sum(c1);
-        for (int i = vecEnd; i < n; i++)
+        public Vector512<float> C0, C1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fma(Vector512<float> w0, Vector512<float> w1, float* x)
         {
-            d0 += TElem.Load1(a, a0 + i) * x[i];
-            d1 += TElem.Load1(a, a1 + i) * x[i];
+            var v = Vector512.Load(x);
+            C0 = Vector512.FusedMultiplyAdd(w0, v, C0);
+            C1 = Vector512.FusedMultiplyAdd(w1, v, C1);
         }
-        t[r] = d0 * s;
-        if (pair) t[r1] = d1 * s;
+    }
+
+    /// <summary>Finishes a <see cref="RankPair"/>: sums the lanes, adds the inputs past the last whole vector, scales, stores t[r] (and t[r1]).</summary>
+    private readonly struct ShrinkTail(void* a, long a0, long a1, int vecEnd, int n, float s, int r, int r1)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(in RankPair d, float* x, float* t)
+        {
+            float d0 = Vector512.Sum(d.C0), d1 = Vector512.Sum(d.C1);
+            for (int i = vecEnd; i < n; i++)
+            {
+                d0 += TElem.Load1(a, a0 + i) * x[i];
+                d1 += TElem.Load1(a, a1 + i) * x[i];
+            }
+            t[r] = d0 * s;
+            if (r1 != r) t[r1] = d1 * s;
+        }
     }
 
     private static void ExpandRows<TRows>(LoraPlan p, int group, int pos) where TRows : struct, IRowCount
     {
         int n = p.OutFeatures, rank = p.Rank[group];
         void* b = (void*)p.B[group];
-        float* y0 = p.Y + (long)p.Order[pos] * n;
-        float* y1 = TRows.Count > 1 ? p.Y + (long)p.Order[pos + 1] * n : y0;
-        float* y2 = TRows.Count > 2 ? p.Y + (long)p.Order[pos + 2] * n : y0;
-        float* y3 = TRows.Count > 3 ? p.Y + (long)p.Order[pos + 3] * n : y0;
+        Rows<TRows>(p.Y, p.Order, pos, n, out float* y0, out float* y1, out float* y2, out float* y3);
         float* t0 = p.T + (long)pos * LoraPlan.MaxRank;
         float* t1 = t0 + LoraPlan.MaxRank, t2 = t1 + LoraPlan.MaxRank, t3 = t2 + LoraPlan.MaxRank;
         // Bᵀ is stored in column blocks (LoraPlan.BlockedIndex): block c..c+64 is [rank, 64], read front to back.
@@ -213,10 +216,7 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         for (; c + 64 <= n; c += 64)
         {
             long block = (long)c * rank;
-            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+            Columns64 e0 = default, e1 = default, e2 = default, e3 = default;
             for (int r = 0; r < rank; r++)
             {
                 long at = block + r * 64;
@@ -226,40 +226,15 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
                 var b1 = TElem.Load16(b, at + 16);
                 var b2 = TElem.Load16(b, at + 32);
                 var b3 = TElem.Load16(b, at + 48);
-                var w = Vector512.Create(t0[r]);
-                a00 = Vector512.FusedMultiplyAdd(w, b0, a00);
-                a01 = Vector512.FusedMultiplyAdd(w, b1, a01);
-                a02 = Vector512.FusedMultiplyAdd(w, b2, a02);
-                a03 = Vector512.FusedMultiplyAdd(w, b3, a03);
-                if (TRows.Count > 1)
-                {
-                    w = Vector512.Create(t1[r]);
-                    a10 = Vector512.FusedMultiplyAdd(w, b0, a10);
-                    a11 = Vector512.FusedMultiplyAdd(w, b1, a11);
-                    a12 = Vector512.FusedMultiplyAdd(w, b2, a12);
-                    a13 = Vector512.FusedMultiplyAdd(w, b3, a13);
-                }
-                if (TRows.Count > 2)
-                {
-                    w = Vector512.Create(t2[r]);
-                    a20 = Vector512.FusedMultiplyAdd(w, b0, a20);
-                    a21 = Vector512.FusedMultiplyAdd(w, b1, a21);
-                    a22 = Vector512.FusedMultiplyAdd(w, b2, a22);
-                    a23 = Vector512.FusedMultiplyAdd(w, b3, a23);
-                }
-                if (TRows.Count > 3)
-                {
-                    w = Vector512.Create(t3[r]);
-                    a30 = Vector512.FusedMultiplyAdd(w, b0, a30);
-                    a31 = Vector512.FusedMultiplyAdd(w, b1, a31);
-                    a32 = Vector512.FusedMultiplyAdd(w, b2, a32);
-                    a33 = Vector512.FusedMultiplyAdd(w, b3, a33);
-                }
+                e0.Fma(t0[r], b0, b1, b2, b3);
+                if (TRows.Count > 1) e1.Fma(t1[r], b0, b1, b2, b3);
+                if (TRows.Count > 2) e2.Fma(t2[r], b0, b1, b2, b3);
+                if (TRows.Count > 3) e3.Fma(t3[r], b0, b1, b2, b3);
             }
-            Add4(y0 + c, a00, a01, a02, a03);
-            if (TRows.Count > 1) Add4(y1 + c, a10, a11, a12, a13);
-            if (TRows.Count > 2) Add4(y2 + c, a20, a21, a22, a23);
-            if (TRows.Count > 3) Add4(y3 + c, a30, a31, a32, a33);
+            e0.AddTo(y0 + c);
+            if (TRows.Count > 1) e1.AddTo(y1 + c);
+            if (TRows.Count > 2) e2.AddTo(y2 + c);
+            if (TRows.Count > 3) e3.AddTo(y3 + c);
         }
         // The last block, narrower than 64 columns: [rank, width].
         long tail = (long)c * rank;
@@ -292,13 +267,29 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add4(float* y, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
+    /// <summary>One row's accumulators for 64 output columns.</summary>
+    private struct Columns64
     {
-        (Vector512.Load(y) + a0).Store(y);
-        (Vector512.Load(y + 16) + a1).Store(y + 16);
-        (Vector512.Load(y + 32) + a2).Store(y + 32);
-        (Vector512.Load(y + 48) + a3).Store(y + 48);
+        public Vector512<float> A0, A1, A2, A3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fma(float t, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3)
+        {
+            var w = Vector512.Create(t);
+            A0 = Vector512.FusedMultiplyAdd(w, b0, A0);
+            A1 = Vector512.FusedMultiplyAdd(w, b1, A1);
+            A2 = Vector512.FusedMultiplyAdd(w, b2, A2);
+            A3 = Vector512.FusedMultiplyAdd(w, b3, A3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void AddTo(float* y)
+        {
+            (Vector512.Load(y) + A0).Store(y);
+            (Vector512.Load(y + 16) + A1).Store(y + 16);
+            (Vector512.Load(y + 32) + A2).Store(y + 32);
+            (Vector512.Load(y + 48) + A3).Store(y + 48);
+        }
     }
 
     private interface IRowCount
