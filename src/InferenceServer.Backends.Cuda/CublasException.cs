@@ -1,9 +1,11 @@
+using InferenceServer.Core.Errors;
+
 using InferenceServer.Backends.Cuda.Driver;
 
 namespace InferenceServer.Backends.Cuda;
 
 /// <summary>A cuBLAS call that failed, naming the status as cuBLAS does (e.g. CUBLAS_STATUS_NOT_INITIALIZED) and the call.</summary>
-public sealed class CublasException : Exception
+public sealed class CublasException : InferenceServerException
 {
     public CublasException()
     {

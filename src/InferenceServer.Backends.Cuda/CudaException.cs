@@ -1,7 +1,9 @@
+using InferenceServer.Core.Errors;
+
 namespace InferenceServer.Backends.Cuda;
 
 /// <summary>A CUDA call that failed, naming the CUresult (e.g. CUDA_ERROR_NO_DEVICE) and the call.</summary>
-public sealed class CudaException : Exception
+public sealed class CudaException : InferenceServerException
 {
     public CudaException()
     {

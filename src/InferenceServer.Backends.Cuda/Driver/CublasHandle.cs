@@ -29,11 +29,14 @@ public sealed unsafe class CublasHandle : SafeHandle
     }
 
     /// <summary>y = x · Wᵀ for row-major x [rows, k], W [nOut, k], y [rows, nOut], all of <paramref name="dtype"/>.</summary>
-    public void Gemm(KernelDType dtype, nint y, nint x, nint w, int rows, int nOut, int k)
+    public void Gemm(KernelDType dtype, nint y, nint x, nint w, int rows, int nOut, int k) => Gemm(dtype, dtype, y, x, w, rows, nOut, k);
+
+    /// <summary>As <see cref="Gemm(KernelDType, nint, nint, nint, int, int, int)"/> with y of its own type (fp32 output from half inputs).</summary>
+    public void Gemm(KernelDType inputs, KernelDType output, nint y, nint x, nint w, int rows, int nOut, int k)
     {
         float alpha = 1, beta = 0;
-        int type = DataType(dtype);
-        CublasNative.GemmEx(handle, OpT, OpN, nOut, rows, k, &alpha, w, type, k, x, type, k, &beta, y, type, nOut, Compute32F, DefaultAlgo)
+        int type = DataType(inputs);
+        CublasNative.GemmEx(handle, OpT, OpN, nOut, rows, k, &alpha, w, type, k, x, type, k, &beta, y, DataType(output), nOut, Compute32F, DefaultAlgo)
             .Check("cublasGemmEx");
     }
 

@@ -6,6 +6,11 @@ namespace InferenceServer.Backends.Cuda.Driver;
 /// <summary>A device's primary context, retained while this handle lives and made current on the calling thread.</summary>
 public sealed unsafe class CudaContext : SafeHandle
 {
+    // The context this thread last made current: the driver binds contexts per thread, and the engine computes on its
+    // own thread, not the one that opened the device.
+    [ThreadStatic]
+    private static nint t_current;
+
     private CudaContext(int device) : base(0, ownsHandle: true)
     {
         Device = device;
@@ -29,7 +34,17 @@ public sealed unsafe class CudaContext : SafeHandle
     }
 
     /// <summary>Binds the context to the calling thread (each thread that calls the driver needs this once).</summary>
-    public void MakeCurrent() => CudaNative.cuCtxSetCurrent(handle).Check("cuCtxSetCurrent");
+    public void MakeCurrent()
+    {
+        CudaNative.cuCtxSetCurrent(handle).Check("cuCtxSetCurrent");
+        t_current = handle;
+    }
+
+    /// <summary><see cref="MakeCurrent"/> unless this thread already has this context current (one thread-static read).</summary>
+    public void EnsureCurrent()
+    {
+        if (t_current != handle) MakeCurrent();
+    }
 
     /// <summary>The device's name, e.g. "NVIDIA H100 80GB HBM3".</summary>
     public string DeviceName()

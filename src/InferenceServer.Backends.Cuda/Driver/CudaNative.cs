@@ -32,6 +32,7 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Library, EntryPoint = "cuMemAlloc_v2")] internal static partial CudaResult cuMemAlloc(out nint pointer, nuint bytes);
     [LibraryImport(Library, EntryPoint = "cuMemFree_v2")] internal static partial CudaResult cuMemFree(nint pointer);
     [LibraryImport(Library, EntryPoint = "cuMemGetInfo_v2")] internal static partial CudaResult cuMemGetInfo(out nuint free, out nuint total);
+    [LibraryImport(Library, EntryPoint = "cuMemsetD8Async")] internal static partial CudaResult cuMemsetD8Async(nint destination, byte value, nuint count, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyHtoDAsync_v2")] internal static partial CudaResult cuMemcpyHtoDAsync(nint destination, void* source, nuint bytes, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyDtoHAsync_v2")] internal static partial CudaResult cuMemcpyDtoHAsync(void* destination, nint source, nuint bytes, nint stream);
     [LibraryImport(Library)] internal static partial CudaResult cuStreamCreate(out nint stream, uint flags);

@@ -9,16 +9,20 @@ public sealed unsafe class DriverKernelLauncher : IKernelLauncher
     private const int DefaultDynamicSharedLimit = 48 * 1024;
     private readonly CudaModule _module;
     private readonly CudaStream _stream;
+    private readonly CudaContext? _context;
     private readonly Dictionary<string, (nint Function, int SharedLimit)> _functions = [];
 
-    public DriverKernelLauncher(CudaModule module, CudaStream stream)
+    /// <param name="context">Made current on the calling thread before each call (null: the caller sees to it).</param>
+    public DriverKernelLauncher(CudaModule module, CudaStream stream, CudaContext? context = null)
     {
         _module = module;
         _stream = stream;
+        _context = context;
     }
 
     public void Launch(string kernel, in LaunchConfig config, ref KernelArguments arguments)
     {
+        _context?.EnsureCurrent();
         var (function, sharedLimit) = Function(kernel);
         if (config.SharedBytes > sharedLimit)
         {
@@ -35,7 +39,11 @@ public sealed unsafe class DriverKernelLauncher : IKernelLauncher
         }
     }
 
-    public void Synchronize() => _stream.Synchronize();
+    public void Synchronize()
+    {
+        _context?.EnsureCurrent();
+        _stream.Synchronize();
+    }
 
     private (nint Function, int SharedLimit) Function(string kernel)
     {

@@ -10,13 +10,15 @@ public sealed unsafe class GpuDevice : IKernelDevice
     private readonly CudaStream _stream;
     private readonly DriverKernelLauncher _launcher;
     private readonly HashSet<nint> _allocations = [];
+    private CublasHandle? _cublas;
+    private CublasGemm? _gemm;
 
     private GpuDevice(CudaContext context, CudaModule module, CudaStream stream)
     {
         _context = context;
         _module = module;
         _stream = stream;
-        _launcher = new DriverKernelLauncher(module, stream);
+        _launcher = new DriverKernelLauncher(module, stream, context);
     }
 
     /// <summary>Opens device <paramref name="ordinal"/> and loads the fatbin at <paramref name="fatbinPath"/>.</summary>
@@ -46,6 +48,7 @@ public sealed unsafe class GpuDevice : IKernelDevice
 
     public nint Allocate(long bytes)
     {
+        _context.EnsureCurrent();
         // cuMemAlloc returns 256-byte aligned memory.
         CudaNative.cuMemAlloc(out nint p, (nuint)Math.Max(1, bytes)).Check($"cuMemAlloc({bytes})");
         lock (_allocations) _allocations.Add(p);
@@ -54,14 +57,22 @@ public sealed unsafe class GpuDevice : IKernelDevice
 
     public void Free(nint pointer)
     {
+        _context.EnsureCurrent();
         lock (_allocations)
         {
             if (_allocations.Remove(pointer)) CudaNative.cuMemFree(pointer).Check("cuMemFree");
         }
     }
 
+    public void Zero(nint pointer, long bytes)
+    {
+        _context.EnsureCurrent();
+        CudaNative.cuMemsetD8Async(pointer, 0, (nuint)bytes, _stream.DangerousGetHandle()).Check($"cuMemsetD8Async({bytes})");
+    }
+
     public void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged
     {
+        _context.EnsureCurrent();
         fixed (T* p = source)
         {
             CudaNative.cuMemcpyHtoDAsync(destination, p, (nuint)(source.Length * sizeof(T)), _stream.DangerousGetHandle()).Check("cuMemcpyHtoDAsync");
@@ -71,6 +82,7 @@ public sealed unsafe class GpuDevice : IKernelDevice
 
     public void Download<T>(nint source, Span<T> destination) where T : unmanaged
     {
+        _context.EnsureCurrent();
         fixed (T* p = destination)
         {
             CudaNative.cuMemcpyDtoHAsync(p, source, (nuint)(destination.Length * sizeof(T)), _stream.DangerousGetHandle()).Check("cuMemcpyDtoHAsync");
@@ -78,8 +90,32 @@ public sealed unsafe class GpuDevice : IKernelDevice
         }
     }
 
+    /// <summary>cuBLAS on this device's stream, created on first use (loading libcublas costs a second or so).</summary>
+    public IDenseGemm Gemm
+    {
+        get
+        {
+            if (_gemm == null)
+            {
+                _context.EnsureCurrent();
+                _cublas = CublasHandle.Create(_stream);
+                _gemm = new CublasGemm(_cublas, _context);
+            }
+            return _gemm;
+        }
+    }
+
+    public DeviceMemory? Memory()
+    {
+        _context.EnsureCurrent();
+        CudaNative.cuMemGetInfo(out nuint free, out nuint total).Check("cuMemGetInfo");
+        return new DeviceMemory((long)free, (long)total);
+    }
+
     public void Dispose()
     {
+        _context.EnsureCurrent();
+        _cublas?.Dispose();
         lock (_allocations)
         {
             foreach (var p in _allocations) CudaNative.cuMemFree(p);

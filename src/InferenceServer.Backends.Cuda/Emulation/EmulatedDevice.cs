@@ -33,11 +33,18 @@ public sealed unsafe class EmulatedDevice : IKernelDevice
         }
     }
 
+    public void Zero(nint pointer, long bytes) => NativeMemory.Clear((void*)pointer, (nuint)bytes);
+
     public void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged
         => source.CopyTo(new Span<T>((void*)destination, source.Length));
 
     public void Download<T>(nint source, Span<T> destination) where T : unmanaged
         => new ReadOnlySpan<T>((void*)source, destination.Length).CopyTo(destination);
+
+    public IDenseGemm Gemm { get; } = new HostGemm();
+
+    /// <summary>Null: "device" memory is host memory, budgeted as the CPU backend budgets it.</summary>
+    public DeviceMemory? Memory() => null;
 
     public void Dispose()
     {

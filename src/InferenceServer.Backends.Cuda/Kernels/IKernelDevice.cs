@@ -13,9 +13,18 @@ public interface IKernelDevice : IDisposable
 
     void Free(nint pointer);
 
+    /// <summary>Sets <paramref name="bytes"/> bytes of device memory to zero.</summary>
+    void Zero(nint pointer, long bytes);
+
     /// <summary>Copies host data to device memory.</summary>
     void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged;
 
     /// <summary>Copies device memory to the host, after waiting for pending launches.</summary>
     void Download<T>(nint source, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Dense GEMMs on this device's memory: cuBLAS on a GPU, a host loop under the emulation.</summary>
+    IDenseGemm Gemm { get; }
+
+    /// <summary>Free and total bytes of device memory, or null where memory is the host's (the emulation).</summary>
+    DeviceMemory? Memory();
 }

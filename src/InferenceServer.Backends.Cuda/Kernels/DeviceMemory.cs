@@ -1,0 +1,4 @@
+namespace InferenceServer.Backends.Cuda.Kernels;
+
+/// <summary>Device memory as cuMemGetInfo reports it, in bytes.</summary>
+public readonly record struct DeviceMemory(long Free, long Total);
