@@ -5,6 +5,12 @@ namespace InferenceServer.Engine;
 /// <summary>Settings of an engine instance that do not depend on the request (vLLM's flag names in the comments).</summary>
 public sealed record EngineOptions
 {
+    /// <summary>Where to compute (<c>--device</c>): cpu, cuda, auto or cuda-emulation.</summary>
+    public Devices.ComputeDevice Device { get; init; } = Devices.ComputeDevice.Cpu;
+
+    /// <summary>Share of GPU memory the engine may use for weights, activations and the KV pool (<c>--gpu-memory-utilization</c>).</summary>
+    public double GpuMemoryUtilization { get; init; } = 0.9;
+
     /// <summary>CPU threads for kernels (0: all cores).</summary>
     public int Threads { get; init; }
 
@@ -79,6 +85,7 @@ public sealed record EngineOptions
         Check(BlockSize is >= 1 and <= 256, $"block-size must be in [1, 256], got {BlockSize}");
         Check(MaxContext is null or >= 2, $"max-model-len must be >= 2, got {MaxContext}");
         Check(KvCacheMemoryBytes is null or > 0, $"kv-cache-memory must be > 0, got {KvCacheMemoryBytes}");
+        Check(GpuMemoryUtilization is > 0 and <= 1, $"gpu-memory-utilization must be in (0, 1], got {GpuMemoryUtilization}");
         Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
         Check(KvCacheDType is null or TensorDType.F32 or TensorDType.BF16, $"kv-cache-dtype must be f32 or bf16, got {KvCacheDType}");
         Check(MaxLoras >= 1, $"max-loras must be >= 1, got {MaxLoras}");

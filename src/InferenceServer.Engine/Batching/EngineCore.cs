@@ -1,7 +1,7 @@
 using InferenceServer.Backends;
-using InferenceServer.Backends.Cpu;
 using InferenceServer.Backends.Lora;
 using InferenceServer.Engine.Adapters;
+using InferenceServer.Engine.Devices;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Model;
@@ -56,12 +56,14 @@ public sealed class EngineCore : IDisposable
         Config = cfg;
         int context = cfg.MaxPositionEmbeddings;
         int blocksPerSequence = (context + options.BlockSize - 1) / options.BlockSize;
-        _backend = new CpuBackend(options.Threads);
+        var backend = ComputeBackendFactory.Create(options);
+        _backend = backend.Backend;
+        DeviceDescription = backend.Description;
         try
         {
             Weights = ModelWeights.Load(model, _backend, options.WeightDType);
             KvDType = KvCacheSizing.ResolveDType(options, Weights);
-            int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context, KvDType);
+            int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context, KvDType, KvCacheSizing.DeviceBudget(_backend, options, cfg));
             Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
             _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim, KvDType));
             _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs);
@@ -91,6 +93,9 @@ public sealed class EngineCore : IDisposable
     public ModelConfig Config { get; }
     public ITextTokenizer Tokenizer { get; }
     public EngineOptions Options { get; }
+
+    /// <summary>Which backend computes, and why (for the start-up log).</summary>
+    public string DeviceDescription { get; }
     public ModelWeights Weights { get; }
 
     /// <summary>Storage type of the KV pool (f32 or bf16).</summary>

@@ -1,4 +1,5 @@
 using InferenceServer.Backends;
+using InferenceServer.Backends.Cuda.Backend;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Model;
 using InferenceServer.Models.Config;
@@ -28,7 +29,8 @@ public static class KvCacheSizing
     /// Blocks for <see cref="EngineOptions.KvCacheMemoryBytes"/>, or else for the memory fraction of what the
     /// process may use, capped at what <see cref="EngineOptions.MaxNumSeqs"/> full contexts need.
     /// </summary>
-    public static int NumBlocks(ModelConfig config, EngineOptions options, int context, TensorDType kvDType = TensorDType.F32)
+    /// <param name="deviceBudgetBytes">KV bytes a GPU leaves (<see cref="DeviceBudget"/>); null: budget host memory.</param>
+    public static int NumBlocks(ModelConfig config, EngineOptions options, int context, TensorDType kvDType = TensorDType.F32, long? deviceBudgetBytes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         long perBlock = BytesPerBlock(config, options.BlockSize, kvDType);
@@ -37,6 +39,10 @@ public static class KvCacheSizing
         if (options.KvCacheMemoryBytes is long bytes)
         {
             blocks = bytes / perBlock;
+        }
+        else if (deviceBudgetBytes is long budget)
+        {
+            blocks = Math.Min(budget / perBlock, (long)blocksPerContext * options.MaxNumSeqs);
         }
         else
         {
@@ -47,5 +53,23 @@ public static class KvCacheSizing
             throw new ArgumentException(
                 $"the KV cache holds {blocks * options.BlockSize} tokens ({blocks} blocks of {perBlock} bytes), less than one full context of {context}: raise the KV cache memory or lower max-model-len");
         return (int)Math.Min(blocks, int.MaxValue / options.BlockSize);
+    }
+
+    /// <summary>
+    /// vLLM's rule on a GPU: of total × <see cref="EngineOptions.GpuMemoryUtilization"/>, what the weights (already
+    /// loaded) and the runner's activation buffers leave is the KV pool's. Null when the backend does not compute in
+    /// device memory of its own (CPU, emulation).
+    /// </summary>
+    public static long? DeviceBudget(IComputeBackend backend, EngineOptions options, ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (backend is not CudaBackend cuda || cuda.Device.Memory() is not { } memory) return null;
+        long used = memory.Total - memory.Free;
+        long activations = ModelRunner.ActivationBytes(config, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+        long budget = (long)(memory.Total * options.GpuMemoryUtilization) - used - activations;
+        if (budget <= 0)
+            throw new ArgumentException(
+                $"gpu-memory-utilization {options.GpuMemoryUtilization} leaves no room for the KV cache: {used >> 20} MiB of {memory.Total >> 20} MiB are in use after loading the weights and the activations need {activations >> 20} MiB; raise it or lower max-num-batched-tokens");
+        return budget;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using InferenceServer.Backends;
-using InferenceServer.Backends.Cpu;
 using InferenceServer.Engine.Model;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Config;
@@ -31,7 +30,9 @@ public sealed class TextGenerator : IDisposable
         Config = cfg;
         _blockSize = options.BlockSize;
         int blocks = (cfg.MaxPositionEmbeddings + _blockSize - 1) / _blockSize;
-        _backend = new CpuBackend(options.Threads);
+        var backend = Devices.ComputeBackendFactory.Create(options);
+        _backend = backend.Backend;
+        DeviceDescription = backend.Description;
         Weights = ModelWeights.Load(model, _backend, options.WeightDType);
         _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim,
             Batching.KvCacheSizing.ResolveDType(options, Weights)));
@@ -54,6 +55,9 @@ public sealed class TextGenerator : IDisposable
 
     public ModelConfig Config { get; }
     public ITextTokenizer Tokenizer { get; }
+
+    /// <summary>Which backend computes, and why (for the log).</summary>
+    public string DeviceDescription { get; }
     public ModelWeights Weights { get; }
 
     /// <summary>Timing of the last finished generation.</summary>

@@ -48,6 +48,19 @@ public sealed class ModelRunner : IDisposable
     public IKvCache Cache { get; }
 
     /// <summary>
+    /// Bytes of the buffers a runner for <paramref name="maxTokens"/> tokens and <paramref name="maxLogits"/> logit rows
+    /// allocates, plus a half-precision copy of the widest activation (the CUDA backend's GEMM input): what the KV pool must leave.
+    /// </summary>
+    public static long ActivationBytes(ModelConfig config, int maxTokens, int maxLogits)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        long hidden = config.HiddenSize, qDim = (long)config.NumHeads * config.HeadDim, kvDim = (long)config.NumKvHeads * config.HeadDim;
+        long perToken = hidden + Math.Max(hidden, qDim) + 2 * qDim + 2 * kvDim + 3L * config.IntermediateSize;
+        long floats = maxTokens * perToken + maxLogits * (2 * hidden + config.VocabSize);
+        return floats * sizeof(float) + maxTokens * Math.Max(hidden, config.IntermediateSize) * 2;
+    }
+
+    /// <summary>
     /// Runs the batch and copies the logits of <see cref="ForwardBatch.LogitRows"/> into
     /// <paramref name="logits"/> ([LogitCount, vocab]).
     /// </summary>

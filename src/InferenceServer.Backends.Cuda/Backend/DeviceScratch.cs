@@ -1,0 +1,32 @@
+using InferenceServer.Backends.Cuda.Kernels;
+
+namespace InferenceServer.Backends.Cuda.Backend;
+
+/// <summary>A device work buffer that grows to the largest size asked for and is then reused (half-precision activations, split-K workspace, LoRA t).</summary>
+internal sealed class DeviceScratch : IDisposable
+{
+    private readonly IKernelDevice _device;
+    private nint _pointer;
+    private long _bytes;
+
+    public DeviceScratch(IKernelDevice device) => _device = device;
+
+    /// <summary>At least <paramref name="bytes"/> of device memory (contents undefined).</summary>
+    public nint Get(long bytes)
+    {
+        if (bytes <= _bytes) return _pointer;
+        _device.Launcher.Synchronize();
+        if (_pointer != 0) _device.Free(_pointer);
+        _pointer = 0;
+        _bytes = 0;
+        _pointer = _device.Allocate(bytes);
+        _bytes = bytes;
+        return _pointer;
+    }
+
+    public void Dispose()
+    {
+        if (_pointer != 0) _device.Free(_pointer);
+        _pointer = 0;
+    }
+}

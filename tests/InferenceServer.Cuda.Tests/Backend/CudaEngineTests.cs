@@ -1,0 +1,93 @@
+using InferenceServer.Core.Tensors;
+using InferenceServer.Cuda.Tests.Support;
+using InferenceServer.Engine;
+using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Devices;
+using InferenceServer.Engine.Sampling;
+using InferenceServer.Models.Adapters;
+using InferenceServer.TestSupport;
+
+namespace InferenceServer.Cuda.Tests.Backend;
+
+/// <summary>
+/// The whole engine on the CUDA backend (the emulation here, a GPU where present) against the same engine on the CPU
+/// backend, on the trained model: the same greedy tokens for a batch mixing prefill chunks, decode, a shared prefix
+/// and LoRA adapters.
+/// </summary>
+[Trait("Category", "CudaConformance")]
+public sealed class CudaEngineTests : IDisposable
+{
+    private static readonly SamplingParams Greedy = new() { Temperature = 0, MaxTokens = 16, IgnoreEos = true };
+    private readonly TempDirectory _dir = new();
+
+    public static TheoryData<string, TensorDType?> Models() => new()
+    {
+        { SharedModels.TinyStories, null },
+        { SharedModels.TinyStories, TensorDType.BF16 },
+        { SharedModels.TinyStoriesQ8Gguf, null },
+    };
+
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(Models))]
+    [KernelCases(KernelDevices.Gpu, nameof(Models))]
+    public void A_mixed_batch_generates_the_cpu_backends_greedy_tokens(string device, string model, TensorDType? weights)
+    {
+        using var opened = ModelOpener.Open(model);
+        string[] texts = ["Once upon a time", "Once upon a time, there was a little girl named Lily", "The dog ran to the park and"];
+        // A small batch budget splits the longer prompts into chunks that share steps with other requests' decode.
+        var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, MaxNumBatchedTokens = 12, WeightDType = weights };
+        var expected = Run(opened, options, texts);
+        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts);
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(LoraDTypes))]
+    [KernelCases(KernelDevices.Gpu, nameof(LoraDTypes))]
+    public void Requests_for_different_adapters_in_one_batch_generate_the_cpu_backends_tokens(string device, TensorDType loraDType)
+    {
+        using var opened = ModelOpener.Open(SharedModels.TinyStories);
+        var adapters = new[] { Adapter(opened, "a", 8, seed: 1), Adapter(opened, "b", 64, seed: 2, [LoraTarget.QProj, LoraTarget.VProj, LoraTarget.DownProj]) };
+        string[] texts = ["Once upon a time", "Once upon a time", "The little bird", "The little bird"];
+        string?[] names = ["a", "b", null, "a"];
+        var options = new EngineOptions
+        {
+            Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, EnableLora = true, MaxLoras = 2, MaxLoraRank = 64, LoraDType = loraDType,
+        };
+        var expected = Run(opened, options, texts, names, adapters);
+        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, names, adapters);
+        Assert.Equal(expected, actual);
+        // The adapters really change the output (else the comparison above proves little).
+        Assert.NotEqual(expected[0], expected[1]);
+    }
+
+    public static TheoryData<TensorDType> LoraDTypes() => new(TensorDType.F32, TensorDType.BF16);
+
+    private static ComputeDevice DeviceOf(string device) => device == KernelDevices.Gpu ? ComputeDevice.Cuda : ComputeDevice.CudaEmulation;
+
+    private LoraAdapter Adapter(OpenedModel opened, string name, int rank, int seed, LoraTarget[]? targets = null)
+    {
+        string folder = _dir.File(name);
+        RandomLoraAdapterWriter.Write(opened.Model.Config, folder, rank, targets ?? [.. LoraTargets.All], seed, alpha: 2 * rank, magnitude: 0.15f);
+        return LoraAdapterLoader.Load(folder, name, opened.Model.Config, maxRank: 64);
+    }
+
+    private static List<int[]> Run(OpenedModel opened, EngineOptions options, string[] texts, string?[]? adapters = null, LoraAdapter[]? loaded = null)
+    {
+        using var engine = new EngineCore(opened.Model, opened.Tokenizer, options);
+        foreach (var adapter in loaded ?? []) engine.Adapters!.Register(adapter);
+        for (int i = 0; i < texts.Length; i++)
+            engine.Add(i, new EngineRequest { PromptTokens = opened.Tokenizer.Encode(texts[i]), Sampling = Greedy, Adapter = adapters?[i] });
+        var tokens = texts.Select(_ => new List<int>()).ToArray();
+        for (int guard = 0; engine.HasUnfinished; guard++)
+        {
+            Assert.True(guard < 1_000, "the engine did not finish");
+            foreach (var o in engine.Step())
+                if (o.TokenId >= 0) tokens[o.RequestId].Add(o.TokenId);
+        }
+        Assert.Equal(engine.Blocks.NumBlocks, engine.Blocks.FreeBlockCount);
+        return [.. tokens.Select(t => t.ToArray())];
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
