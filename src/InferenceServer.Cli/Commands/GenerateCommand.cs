@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
+using InferenceServer.Engine.Devices;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 
@@ -29,10 +30,11 @@ internal static class GenerateCommand
         var threads = new Option<int>("--threads", "-t") { Description = "CPU threads (0: all cores)" };
         var dtype = new Option<string?>("--dtype") { Description = "Store weight matrices as f32, f16, bf16 or q8_0 (default: as in the file or manifest)" };
         var maxBatch = new Option<int>("--max-batch-tokens") { Description = "Prompt tokens per forward pass", DefaultValueFactory = _ => 512 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when a GPU can be used, else CPU) or cuda-emulation", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("generate", "Stream a completion of a prompt and print prefill and decode tokens/s")
         {
-            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repetition, presence, frequency, seed, stop, ignoreEos, threads, dtype, maxBatch,
+            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repetition, presence, frequency, seed, stop, ignoreEos, threads, dtype, maxBatch, device,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -57,6 +59,7 @@ internal static class GenerateCommand
                 Threads = r.GetValue(threads),
                 WeightDType = dt is null ? null : TensorDTypeExtensions.Parse(dt),
                 MaxNumBatchedTokens = r.GetValue(maxBatch),
+                Device = ComputeDeviceNames.Parse(r.GetValue(device)!),
             });
         }));
         return command;
@@ -80,6 +83,7 @@ internal static class GenerateCommand
         stdout.WriteLine();
         var stats = generator.LastStats!;
         var err = Console.Error;
+        err.WriteLine(generator.DeviceDescription);
         err.WriteLine($"model: {opened.Model.Name} ({opened.Model.Config.Architecture}, weights {DescribeWeights(generator)}), finish: {finish}");
         err.WriteLine($"prefill: {stats.PromptTokens} tokens in {stats.PrefillTime.TotalMilliseconds:F1} ms, {stats.PrefillTokensPerSecond:F1} tokens/s");
         err.WriteLine($"decode: {stats.DecodeTokensPerSecond:F1} tokens/s ({stats.GeneratedTokens} tokens in {stats.DecodeTime.TotalMilliseconds:F1} ms)");

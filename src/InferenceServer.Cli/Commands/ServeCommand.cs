@@ -40,6 +40,8 @@ internal static class ServeCommand
         Flag<long>("--kv-cache-memory", "KvCacheMemoryBytes", "Bytes of the KV cache (default: a share of available memory)");
         Flag<int>("--block-size", "BlockSize", "Tokens per KV-cache block (default 16)");
         Flag<int>("--threads", "Threads", "CPU threads for kernels (default 0: all cores)", "-t");
+        Flag<string>("--device", "Device", "cpu, cuda, auto (default: CUDA when a GPU can be used, else CPU) or cuda-emulation");
+        Flag<double>("--gpu-memory-utilization", "GpuMemoryUtilization", "Share of GPU memory for weights, activations and KV cache (default 0.9)");
         Flag<string>("--dtype", "DType", "Store weight matrices as f32, f16, bf16 or q8_0 (default: as in the manifest or file)");
         Flag<int>("--max-waiting", "MaxWaiting", "Requests queued beyond --max-num-seqs before 429 (default 256)");
         Flag<long>("--max-request-body", "MaxRequestBodyBytes", "Largest request body in bytes (default 4 MiB; 413 beyond)");
@@ -49,6 +51,7 @@ internal static class ServeCommand
         Flag<int>("--max-lora-rank", "MaxLoraRank", "Largest LoRA rank accepted (default 16, at most 64)");
         Flag<int>("--max-loras", "MaxLoras", "LoRA adapters that can run in one batch (default 4)");
         Flag<int>("--max-cpu-loras", "MaxCpuLoras", "LoRA adapters kept in host memory; others are reloaded when named (default: --max-loras)");
+        Flag<string>("--lora-dtype", "LoraDType", "Storage of LoRA matrices in the adapter slots: auto (float32 for f32 weights, else bfloat16), float32 or bfloat16");
         var loraModules = new Option<string[]>("--lora-modules")
         {
             Description = "LoRA adapters loaded at start: name=path ... (or vLLM's JSON {\"name\": ..., \"path\": ...})",
@@ -106,6 +109,7 @@ internal static class ServeCommand
         if (!string.IsNullOrWhiteSpace(options.ModelsDir)) return RunRepository(options, configuration);
         using var model = ServedModel.Load(options);
         using var app = ServerHost.Build(options, model, configuration);
+        Console.Out.WriteLine(model.Engine.Core.DeviceDescription);
         return Serve(app, options, $"{model.Name} (context {model.MaxContext})");
     }
 

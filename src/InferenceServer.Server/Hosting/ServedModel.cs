@@ -1,6 +1,7 @@
 using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
+using InferenceServer.Engine.Devices;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
@@ -68,6 +69,8 @@ public sealed class ServedModel : IDisposable
             var engineOptions = new EngineOptions
             {
                 Threads = options.Threads,
+                Device = ComputeDeviceNames.Parse(options.Device),
+                GpuMemoryUtilization = options.GpuMemoryUtilization,
                 WeightDType = options.DType is { } d ? TensorDTypeExtensions.Parse(d) : model.Manifest?.DType,
                 MaxNumSeqs = options.MaxNumSeqs,
                 MaxNumBatchedTokens = options.MaxNumBatchedTokens,
@@ -79,6 +82,7 @@ public sealed class ServedModel : IDisposable
                 MaxLoras = options.MaxLoras,
                 MaxCpuLoras = options.MaxCpuLoras,
                 MaxLoraRank = options.MaxLoraRank,
+                LoraDType = options.LoraStorage(),
             };
             string folder = Directory.Exists(model.Path) ? model.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(model.Path))!;
             var templates = ModelChatTemplates.Load(folder);
