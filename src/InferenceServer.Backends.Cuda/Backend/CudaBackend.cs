@@ -21,7 +21,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     private readonly IKernelLauncher _launcher;
     private readonly List<nint> _allocations = [];
     private readonly DeviceArray<int> _ids, _positions, _slots, _rows, _blockTables, _contextLengths, _queryStarts;
-    private readonly DeviceScratch _halfActivations, _splitWorkspace;
+    private readonly DeviceScratch _halfActivations, _splitWorkspace, _argmaxTokens;
     private readonly Dictionary<RopeTable, (nint Cos, nint Sin)> _ropeTables = [];
     private float[] _gathered = [];
 
@@ -47,6 +47,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         _segmentSlots = new(device);
         _halfActivations = new(device);
         _splitWorkspace = new(device);
+        _argmaxTokens = new(device);
         _loraT = new(device);
     }
 
@@ -193,7 +194,7 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         finally
         {
             foreach (var d in new IDisposable[] { _ids, _positions, _slots, _rows, _blockTables, _contextLengths, _queryStarts, _loraRowSlots,
-                _segmentStarts, _segmentSlots, _halfActivations, _splitWorkspace, _loraT })
+                _segmentStarts, _segmentSlots, _halfActivations, _splitWorkspace, _argmaxTokens, _loraT })
                 d.Dispose();
             DisposeLoraSlots();
             lock (_allocations)

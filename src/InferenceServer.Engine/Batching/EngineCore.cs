@@ -30,6 +30,7 @@ public sealed class EngineCore : IDisposable
     private readonly ForwardBatch _batch;
     private readonly float[] _logits;
     private readonly int[] _sampled;
+    private readonly int[] _picked;
     private readonly SampledToken[] _samples;
     private readonly Dictionary<long, ActiveRequest> _active = [];
     private readonly List<RequestOutput> _outputs = [];
@@ -86,6 +87,7 @@ public sealed class EngineCore : IDisposable
         _sampler = new Sampler(cfg.VocabSize);
         _logits = new float[(long)options.MaxNumSeqs * cfg.VocabSize];
         _sampled = new int[options.MaxNumSeqs];
+        _picked = new int[options.MaxNumSeqs];
         _samples = new SampledToken[options.MaxNumSeqs];
         WarmUp(blocksPerSequence);
     }
@@ -93,6 +95,9 @@ public sealed class EngineCore : IDisposable
     public ModelConfig Config { get; }
     public ITextTokenizer Tokenizer { get; }
     public EngineOptions Options { get; }
+
+    /// <summary>Tokens whose greedy pick ran on the backend (no logits copied to the host).</summary>
+    public long DevicePickedTokens { get; private set; }
 
     /// <summary>Which backend computes, and why (for the start-up log).</summary>
     public string DeviceDescription { get; }
@@ -239,7 +244,12 @@ public sealed class EngineCore : IDisposable
         _steps++;
 
         BatchBuilder.Build(step, _batch, Options.BlockSize, Adapters);
-        _runner.Forward(_batch, _logits);
+        _runner.ForwardOnDevice(_batch);
+        int logitRows = _batch.LogitCount;
+        // Plain greedy rows need only their argmax: where the backend computes it, no logits cross to the host.
+        bool picked = logitRows > 0 && OnlyPlainGreedy(items) && _runner.TryArgmax(logitRows, _picked);
+        if (picked) DevicePickedTokens += logitRows;
+        else if (logitRows > 0) _runner.CopyLogits(logitRows, _logits);
         int vocab = Config.VocabSize, row = 0;
         for (int i = 0; i < items.Count; i++)
         {
@@ -247,7 +257,7 @@ public sealed class EngineCore : IDisposable
             var active = _active[item.Request.Id];
             if (active.CachedPromptTokens < 0) active.CachedPromptTokens = item.StartPosition;
             if (!item.ProducesToken) continue;
-            _samples[i] = _sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), active.Sampling);
+            _samples[i] = picked ? Sampler.Picked(_picked[row++], active.Sampling) : _sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), active.Sampling);
             _sampled[i] = _samples[i].TokenId;
         }
         _scheduler.UpdateAfterStep(_sampled);
@@ -267,6 +277,18 @@ public sealed class EngineCore : IDisposable
             _outputs.Add(new RequestOutput(request.Id, _sampled[i], text, _samples[i], finish, active.Usage));
         }
         return _outputs;
+    }
+
+    /// <summary>Whether every row that samples this step is greedy without penalties or logprobs.</summary>
+    private bool OnlyPlainGreedy(IReadOnlyList<ScheduledItem> items)
+    {
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (!items[i].ProducesToken) continue;
+            var p = _active[items[i].Request.Id].Sampling.Parameters;
+            if (!p.IsGreedy || p.HasPenalties || p.Logprobs != null) return false;
+        }
+        return true;
     }
 
     /// <summary>

@@ -66,6 +66,28 @@ public sealed class ModelRunner : IDisposable
     /// </summary>
     public void Forward(ForwardBatch batch, Span<float> logits)
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        ForwardOnDevice(batch);
+        if (batch.LogitCount > 0) _backend.CopyToHost(_logits, logits[..(batch.LogitCount * Config.VocabSize)]);
+    }
+
+    /// <summary>
+    /// Picks the greedy token of each of the last <see cref="ForwardOnDevice"/>'s logit rows on the backend, or
+    /// returns false when the backend cannot (the caller then copies the logits with <see cref="CopyLogits"/>).
+    /// </summary>
+    public bool TryArgmax(int rows, Span<int> tokens)
+    {
+        if (_backend is not IDeviceArgmax device) return false;
+        device.Argmax(_logits, rows, Config.VocabSize, tokens);
+        return true;
+    }
+
+    /// <summary>Copies the first <paramref name="rows"/> logit rows of the last <see cref="ForwardOnDevice"/> to the host.</summary>
+    public void CopyLogits(int rows, Span<float> logits) => _backend.CopyToHost(_logits, logits[..(rows * Config.VocabSize)]);
+
+    /// <summary>Runs the batch, leaving the logits of <see cref="ForwardBatch.LogitRows"/> in the backend's buffer.</summary>
+    public void ForwardOnDevice(ForwardBatch batch)
+    {
         var cfg = Config;
         int t = batch.TokenCount;
         if (t <= 0 || t > _maxTokens) throw new ArgumentOutOfRangeException(nameof(batch), $"batch of {t} tokens (max {_maxTokens})");
@@ -124,7 +146,6 @@ public sealed class ModelRunner : IDisposable
         b.GatherRows(_x, batch.LogitRows.AsSpan(0, n), hidden, _last);
         b.RmsNorm(_last, _weights.FinalNorm, eps, n, hidden, _lastNorm);
         b.MatMul(_lastNorm, n, _weights.LmHead, null, _logits);
-        b.CopyToHost(_logits, logits[..(n * cfg.VocabSize)]);
     }
 
     /// <summary>

@@ -40,6 +40,14 @@ public sealed class Sampler
         return new SampledToken(token, _raw[token] - logZ, top);
     }
 
+    /// <summary>Records a token the backend picked by argmax (a greedy row without penalties or logprobs).</summary>
+    public static SampledToken Picked(int token, SamplingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Append(token);
+        return new SampledToken(token, 0, null);
+    }
+
     /// <summary>Samples <paramref name="logits"/> once with top-p (modifying them), so the JIT compiles the sampling path before the first request.</summary>
     public void WarmUp(Span<float> logits) => Sample(logits, new SamplingState(new SamplingParams { TopP = 0.9f, Seed = 0 }, []));
 

@@ -37,8 +37,33 @@ public sealed class CudaEngineTests : IDisposable
         // A small batch budget splits the longer prompts into chunks that share steps with other requests' decode.
         var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, MaxNumBatchedTokens = 12, WeightDType = weights };
         var expected = Run(opened, options, texts);
-        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts);
+        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, picked: Picked.All);
         Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(HostSampling))]
+    [KernelCases(KernelDevices.Gpu, nameof(HostSampling))]
+    public void Steps_with_penalties_or_logprobs_sample_on_the_host_and_still_match(string device, string kind)
+    {
+        using var opened = ModelOpener.Open(SharedModels.TinyStories);
+        string[] texts = ["Once upon a time", "The little bird"];
+        var special = kind == "logprobs" ? Greedy with { Logprobs = 2 } : Greedy with { RepetitionPenalty = 1.3f };
+        // One plain greedy request beside it: the whole step still samples on the host.
+        var sampling = new[] { special, Greedy };
+        var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8 };
+        var expected = Run(opened, options, texts, sampling: sampling);
+        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, sampling: sampling, picked: Picked.None);
+        Assert.Equal(expected, actual);
+    }
+
+    public static TheoryData<string> HostSampling() => new("repetition-penalty", "logprobs");
+
+    private enum Picked
+    {
+        Any,
+        All,
+        None,
     }
 
     [Theory]
@@ -55,7 +80,7 @@ public sealed class CudaEngineTests : IDisposable
             Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, EnableLora = true, MaxLoras = 2, MaxLoraRank = 64, LoraDType = loraDType,
         };
         var expected = Run(opened, options, texts, names, adapters);
-        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, names, adapters);
+        var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, names, adapters, picked: Picked.All);
         Assert.Equal(expected, actual);
         // The adapters really change the output (else the comparison above proves little).
         Assert.NotEqual(expected[0], expected[1]);
@@ -72,12 +97,14 @@ public sealed class CudaEngineTests : IDisposable
         return LoraAdapterLoader.Load(folder, name, opened.Model.Config, maxRank: 64);
     }
 
-    private static List<int[]> Run(OpenedModel opened, EngineOptions options, string[] texts, string?[]? adapters = null, LoraAdapter[]? loaded = null)
+    /// <param name="picked">What to assert of the tokens picked on the device (argmax without copying logits).</param>
+    private static List<int[]> Run(OpenedModel opened, EngineOptions options, string[] texts, string?[]? adapters = null, LoraAdapter[]? loaded = null,
+        SamplingParams[]? sampling = null, Picked picked = Picked.Any)
     {
         using var engine = new EngineCore(opened.Model, opened.Tokenizer, options);
         foreach (var adapter in loaded ?? []) engine.Adapters!.Register(adapter);
         for (int i = 0; i < texts.Length; i++)
-            engine.Add(i, new EngineRequest { PromptTokens = opened.Tokenizer.Encode(texts[i]), Sampling = Greedy, Adapter = adapters?[i] });
+            engine.Add(i, new EngineRequest { PromptTokens = opened.Tokenizer.Encode(texts[i]), Sampling = sampling?[i] ?? Greedy, Adapter = adapters?[i] });
         var tokens = texts.Select(_ => new List<int>()).ToArray();
         for (int guard = 0; engine.HasUnfinished; guard++)
         {
@@ -86,6 +113,8 @@ public sealed class CudaEngineTests : IDisposable
                 if (o.TokenId >= 0) tokens[o.RequestId].Add(o.TokenId);
         }
         Assert.Equal(engine.Blocks.NumBlocks, engine.Blocks.FreeBlockCount);
+        if (picked == Picked.All) Assert.Equal(tokens.Sum(t => t.Count), engine.DevicePickedTokens);
+        if (picked == Picked.None) Assert.Equal(0, engine.DevicePickedTokens);
         return [.. tokens.Select(t => t.ToArray())];
     }
 
