@@ -17,7 +17,7 @@ public sealed partial class ServeCommandTests
         Assert.Equal(0, code);
         foreach (var flag in new[] { "--model", "--host", "--port", "--grpc-port", "--max-num-seqs", "--max-num-batched-tokens", "--max-model-len",
                      "--kv-cache-memory", "--block-size", "--threads", "--api-key", "--max-waiting", "--served-model-name", "--config",
-                     "--enable-lora", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--lora-modules", "--lora-dirs", "--models-dir" })
+                     "--enable-lora", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--lora-dtype", "--lora-modules", "--lora-dirs", "--models-dir" })
             Assert.Contains(flag, stdout, StringComparison.Ordinal);
     }
 

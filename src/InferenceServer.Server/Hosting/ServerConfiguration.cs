@@ -55,5 +55,6 @@ public static class ServerConfiguration
         Check(o.ShutdownGraceSeconds >= 0, $"shutdown grace must be >= 0, got {o.ShutdownGraceSeconds}");
         Check(o.EnableLora || (o.LoraModules.Count == 0 && o.LoraDirs.Count == 0), "lora-modules and lora-dirs need --enable-lora");
         foreach (var module in o.LoraModules) Lora.LoraModuleSpec.Parse(module);
+        o.LoraStorage();
     }
 }

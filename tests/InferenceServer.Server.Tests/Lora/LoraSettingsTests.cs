@@ -1,3 +1,4 @@
+using InferenceServer.Core.Tensors;
 using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Lora;
 using InferenceServer.TestSupport;
@@ -46,5 +47,26 @@ public sealed class LoraSettingsTests
         off.LoraDirs.Add("/x");
         var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Validate(off));
         Assert.Contains("--enable-lora", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("float32", TensorDType.F32)]
+    [InlineData("BFloat16", TensorDType.BF16)]
+    public void Lora_dtype_is_auto_float32_or_bfloat16(string value, TensorDType? expected)
+    {
+        var options = new ServerOptions { LoraDType = value };
+        ServerConfiguration.Validate(options);
+        Assert.Equal(expected, options.LoraStorage());
+    }
+
+    [Theory]
+    [InlineData("float16")]
+    [InlineData("q8_0")]
+    [InlineData("fp8")]
+    public void Other_lora_dtypes_are_refused_at_start(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Validate(new ServerOptions { LoraDType = value }));
+        Assert.Contains("lora-dtype must be auto, float32 or bfloat16", e.Message, StringComparison.Ordinal);
     }
 }
