@@ -46,6 +46,7 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
         route.Shadow?.Start(sequences);
         await foreach (var c in session.ReadAllAsync().ConfigureAwait(false))
         {
+            route.Shadow?.Streamed(c);
             var o = c.Output;
             var message = new GenerateResponse { Text = o.TextDelta };
             if (o.TokenId >= 0)
@@ -71,6 +72,7 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
             }
             await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
         }
+        route.Shadow?.StreamEnded(sequences.Length);
     }
 
     public override Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)

@@ -97,7 +97,7 @@ public sealed class ModelCatalog : IDisposable
         if (decision.ShadowVersion is { } shadowVersion && versions.TryGetValue(shadowVersion, out var shadowGeneration))
         {
             shadow = new ShadowCopy(shadowVersion, shadowGeneration, model.Shadows);
-            // A request that failed or streamed never reports its texts; the copy is still counted, uncompared.
+            // A request that failed never reports its texts; the copy is still counted, uncompared.
             context.Response.OnCompleted(() =>
             {
                 shadow.Answered(null);

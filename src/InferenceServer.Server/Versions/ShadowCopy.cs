@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using InferenceServer.Routing.Shadow;
 using InferenceServer.Server.Generation;
 using InferenceServer.Server.OpenAi.Endpoints;
@@ -20,8 +21,28 @@ public sealed class ShadowCopy(string version, GenerationService generation, Sha
     /// <summary>Starts the copy of <paramref name="sequences"/> (the answering version's, so prompts and sampling are the same).</summary>
     public void Start(IReadOnlyList<SequenceSpec> sequences) => _ = Task.Run(() => RunAsync(sequences));
 
-    /// <summary>The texts the client got, per choice (null: not comparable, e.g. streamed or failed); only the first call counts.</summary>
+    private readonly SortedDictionary<int, StringBuilder> _streamed = [];
+    private int _streamedFinals;
+
+    /// <summary>The texts the client got, per choice (null: not comparable, e.g. failed); only the first call counts.</summary>
     public void Answered(IReadOnlyList<string>? texts) => _answer.TrySetResult(texts);
+
+    /// <summary>Collects one output of a streamed answer (SSE or gRPC), so a streamed request is compared as a whole one is.</summary>
+    public void Streamed(ChoiceOutput output)
+    {
+        lock (_streamed)
+        {
+            if (!_streamed.TryGetValue(output.Index, out var text)) _streamed[output.Index] = text = new StringBuilder();
+            text.Append(output.Output.TextDelta);
+            if (output.Output.IsFinal) _streamedFinals++;
+        }
+    }
+
+    /// <summary>Ends a streamed answer of <paramref name="choices"/> choices: compared when every choice finished (not when the stream broke off).</summary>
+    public void StreamEnded(int choices)
+    {
+        lock (_streamed) Answered(_streamedFinals == choices ? _streamed.Values.Select(t => t.ToString()).ToList() : null);
+    }
 
     private async Task RunAsync(IReadOnlyList<SequenceSpec> sequences)
     {

@@ -68,4 +68,54 @@ public sealed class ShadowTests : IAsyncLifetime
         // Every request was greedy, so every copy was compared with the answer the client got.
         Assert.Equal(6, shadow["compared"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task Streamed_requests_over_sse_and_grpc_are_compared_too()
+    {
+        // Greedy and long enough that a text split over many chunks is what gets compared.
+        object completion = new { model = "story", prompt = "Once upon a time", max_tokens = 40, temperature = 0, n = 2, stream = true };
+        object chat = new { model = "story", messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 20, temperature = 0, stream = true };
+        var events = await Json.StreamAsync(_server.Http, "/v1/completions", completion);
+        Assert.Equal(2, events.SelectMany(e => e["choices"]!.AsArray()).Select(c => c!["index"]!.GetValue<int>()).Distinct().Count());
+        await Json.StreamAsync(_server.Http, "/v1/chat/completions", chat);
+        string streamedGrpc = await GenerateAsync("story");
+
+        // What each version answers on its own (pinned requests get no shadow copy): a copy matches when they agree.
+        async Task<bool> Agree(string path, Func<string, object> body, Func<JsonNode, string> text)
+        {
+            var (_, one) = await Json.PostAsync(_server.Http, path, body("story@1"));
+            var (_, two) = await Json.PostAsync(_server.Http, path, body("story@2"));
+            return text(one) == text(two);
+        }
+        bool[] agree =
+        [
+            await Agree("/v1/completions", m => new { model = m, prompt = "Once upon a time", max_tokens = 40, temperature = 0, n = 2 },
+                b => string.Join("|", b["choices"]!.AsArray().Select(c => c!["text"]!.GetValue<string>()))),
+            await Agree("/v1/chat/completions", m => new { model = m, messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 20, temperature = 0 },
+                b => b["choices"]![0]!["message"]!["content"]!.GetValue<string>()),
+            await GenerateAsync("story@1") == await GenerateAsync("story@2"),
+        ];
+        Assert.Equal(streamedGrpc, await GenerateAsync("story@1"));
+
+        JsonNode shadow = null!;
+        for (int i = 0; i < 50; i++)
+        {
+            shadow = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!["shadow"]!;
+            if (shadow["requests"]!.GetValue<long>() >= 3) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal((3L, 0L), (shadow["requests"]!.GetValue<long>(), shadow["errors"]!.GetValue<long>()));
+        Assert.Equal(3, shadow["compared"]!.GetValue<long>());
+        Assert.Equal(agree.Count(a => a), shadow["matches"]!.GetValue<long>());
+    }
+
+    private async Task<string> GenerateAsync(string model)
+    {
+        var client = new Grpc.V1.Inference.InferenceClient(_server.Grpc);
+        var headers = new global::Grpc.Core.Metadata { { "authorization", $"Bearer {VersionedTestServer.Key}" } };
+        using var call = client.Generate(new Grpc.V1.GenerateRequest { Model = model, Text = "Once", Sampling = new Grpc.V1.SamplingParameters { Temperature = 0, MaxTokens = 20 } }, headers);
+        var text = new System.Text.StringBuilder();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None)) text.Append(call.ResponseStream.Current.Text);
+        return text.ToString();
+    }
 }

@@ -47,6 +47,7 @@ public static class ChatCompletionsEndpoint
             var opening = sequences.Select(s => (object)Chunk(new ChatChunkChoice(s.Index, new ChatDelta(Assistant, ""), null, null)));
             object? Next(ChoiceOutput c)
             {
+                route.Shadow?.Streamed(c);
                 var o = c.Output;
                 ChatLogprobs? lp = wantLogprobs && o.TokenId >= 0 ? new ChatLogprobs([logprobs.Chat(o)]) : null;
                 if (o.TextDelta.Length == 0 && lp is null && !o.IsFinal) return null;
@@ -56,6 +57,7 @@ public static class ChatCompletionsEndpoint
             bool includeUsage = request.StreamOptions?.IncludeUsage == true;
             await SseStreaming.RunAsync(context, session, includeUsage, opening, Next,
                 usage => new ChatCompletionChunk(id, ChunkObject, created, selected.Id, [], usage)).ConfigureAwait(false);
+            route.Shadow?.StreamEnded(sequences.Count);
             return;
         }
 

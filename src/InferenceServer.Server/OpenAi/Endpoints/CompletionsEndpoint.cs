@@ -48,6 +48,7 @@ public static class CompletionsEndpoint
             var offsets = new int[sequences.Count];
             object? Chunk(ChoiceOutput c)
             {
+                route.Shadow?.Streamed(c);
                 var o = c.Output;
                 string text = sentEcho[c.Index] ? o.TextDelta : echo[c.PromptIndex] + o.TextDelta;
                 sentEcho[c.Index] = true;
@@ -65,6 +66,7 @@ public static class CompletionsEndpoint
             bool includeUsage = request.StreamOptions?.IncludeUsage == true;
             await SseStreaming.RunAsync(context, session, includeUsage, [], Chunk,
                 usage => new CompletionResponse(id, Object, created, selected.Id, [], usage)).ConfigureAwait(false);
+            route.Shadow?.StreamEnded(sequences.Count);
             return;
         }
 
