@@ -47,15 +47,17 @@ public static class ServerHost
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count == 0) throw new ArgumentException("no models to serve", nameof(models));
         var first = models[0];
-        // Versions come and go at run time, so the engines are summed as they are when scraped.
+        // Versions come and go at run time, so the first model's engines are summed as they are when scraped (the
+        // catalog labels the other models' metrics with their own names); admissions count as its waiting only when it is alone.
         ModelCatalog? catalog = null;
-        return Build(options, first.Versions[first.Repository.Routing.Stable], () => EngineStatsSum.Of(catalog?.Engines.Select(e => e.Stats) ?? []),
-            (admission, metrics, state) => catalog = RepositoryCatalog.Create(options, models, admission, metrics, state), configuration);
+        return Build(options, first.Versions[first.Repository.Routing.Stable], () => catalog?.Models[first.Repository.Name].EngineStats ?? EngineStatsSum.Of([]),
+            (admission, metrics, state) => catalog = RepositoryCatalog.Create(options, models, admission, metrics, state), configuration, admittedAreWaiting: models.Count == 1);
     }
 
     /// <param name="primary">The model whose engine the engine gauges and un-routed calls (tokenize, gRPC, LoRA admin) use.</param>
-    /// <param name="stats">The engine statistics the metrics export (all engines of a models folder together).</param>
-    private static WebApplication Build(ServerOptions options, ServedModel primary, Func<EngineStats> stats, Func<AdmissionController, ServerMetrics, ServerState, ModelCatalog> catalogOf, IConfiguration? configuration)
+    /// <param name="stats">The engine statistics the metrics export under the primary model's name.</param>
+    /// <param name="admittedAreWaiting">Whether admitted sequences not yet running count as the primary model's waiting ones (not when other models share the admissions).</param>
+    private static WebApplication Build(ServerOptions options, ServedModel primary, Func<EngineStats> stats, Func<AdmissionController, ServerMetrics, ServerState, ModelCatalog> catalogOf, IConfiguration? configuration, bool admittedAreWaiting = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         var model = primary;
@@ -69,7 +71,7 @@ public static class ServerHost
 
         var state = new ServerState();
         var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
-        var metrics = new ServerMetrics(model.Name, stats, () => admission.InFlight);
+        var metrics = new ServerMetrics(model.Name, stats, admittedAreWaiting ? () => admission.InFlight : null);
         // vLLM exports the adapter gauge only when LoRA is enabled.
         if (options.EnableLora)
         {

@@ -22,13 +22,20 @@ public sealed class ServerMetrics
     private readonly Counter _success;
     private readonly Histogram.Child _ttft, _itl, _tpot, _e2e;
 
-    public ServerMetrics(string modelName, Func<EngineStats> stats, Func<int> admitted)
+    /// <param name="modelName">The model_name label.</param>
+    /// <param name="stats">The model's engine statistics, read when scraped.</param>
+    /// <param name="admitted">Sequences admitted to the server (all of them the model's); null: waiting is what the engines report.</param>
+    public ServerMetrics(string modelName, Func<EngineStats> stats, Func<int>? admitted)
+        : this(NewRegistry(), modelName, stats, admitted)
+    {
+    }
+
+    private ServerMetrics(CollectorRegistry registry, string modelName, Func<EngineStats> stats, Func<int>? admitted)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        ArgumentNullException.ThrowIfNull(admitted);
         _model = modelName;
-        Registry = Prometheus.Metrics.NewCustomRegistry();
-        DotNetStats.Register(Registry);
+        Registry = registry;
+        // The same names on the same registry give the same collectors, so each model adds its own labelled series.
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
         string[] model = ["model_name"];
         Gauge.Child G(string name, string help) => f.CreateGauge(name, help, model).WithLabels(modelName);
@@ -58,7 +65,7 @@ public sealed class ServerMetrics
             var s = stats();
             _running.Set(s.RunningRequests);
             // Admitted sequences the engine has not scheduled yet are waiting too.
-            _waiting.Set(Math.Max(s.WaitingRequests, admitted() - s.RunningRequests));
+            _waiting.Set(admitted is null ? s.WaitingRequests : Math.Max(s.WaitingRequests, admitted() - s.RunningRequests));
             _kvUsage.Set(s.KvCacheUsage);
             _prefixQueries.IncTo(s.PrefixCache.QueryTokens);
             _prefixHits.IncTo(s.PrefixCache.HitTokens);
@@ -68,6 +75,16 @@ public sealed class ServerMetrics
 
     /// <summary>The registry /metrics exports.</summary>
     public CollectorRegistry Registry { get; }
+
+    /// <summary>The metrics of another model served beside this one (a models folder), in the same registry under its own model_name.</summary>
+    public ServerMetrics ForModel(string modelName, Func<EngineStats> stats) => new(Registry, modelName, stats, null);
+
+    private static CollectorRegistry NewRegistry()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(registry);
+        return registry;
+    }
 
     /// <summary>Records one finished sequence: token counts, finish reason and its latencies.</summary>
     public void RecordFinished(FinishReason reason, int promptTokens, int completionTokens, TimeSpan? timeToFirstToken, TimeSpan endToEnd)

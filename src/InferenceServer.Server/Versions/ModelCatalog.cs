@@ -45,9 +45,6 @@ public sealed class ModelCatalog : IDisposable
     /// <summary>Loads and unloads versions at run time (null with a single <c>--model</c>).</summary>
     public VersionLoader? Loader { get; }
 
-    /// <summary>Every engine serving now: the single model's, or every loaded version's.</summary>
-    public IEnumerable<Engine.Batching.LlmEngine> Engines =>
-        _single is not null ? [_single.Model.Engine] : Models.Values.SelectMany(m => m.Versions.Values).Select(g => g.Model.Engine);
 
     /// <summary>Raised for every routed request once it completes: model name, version and outcome (for per-version metrics).</summary>
     public event Action<string, string, RequestOutcome>? Completed;

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using InferenceServer.Routing.Canary;
 using InferenceServer.Routing.Config;
 using InferenceServer.Routing.Shadow;
+using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Generation;
+using InferenceServer.Server.Metrics;
 
 namespace InferenceServer.Server.Versions;
 
@@ -42,6 +44,9 @@ public sealed class ModelVersions : IDisposable
 
     /// <summary>The stable version's service (what un-routed callers such as tokenize use).</summary>
     public GenerationService Stable => Versions.TryGetValue(Controller.Current.Stable, out var s) ? s : Versions.Values.First();
+
+    /// <summary>The engine statistics of the versions loaded now, summed (the model's vLLM gauges).</summary>
+    public EngineStats EngineStats => EngineStatsSum.Of(Versions.Values.Select(g => g.Model.Engine.Stats));
 
     /// <summary>Makes a loaded version routable.</summary>
     public void Add(string version, GenerationService generation) =>

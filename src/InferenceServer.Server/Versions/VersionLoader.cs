@@ -12,7 +12,7 @@ namespace InferenceServer.Server.Versions;
 /// for the version's requests to finish (up to a grace period), then stops its engine, which fails the rest cleanly,
 /// and frees its memory. Engines loaded here are stopped with the server.
 /// </summary>
-public sealed class VersionLoader(ServerOptions options, string root, KvBudget budget, Func<ServedModel, GenerationService> serve) : IDisposable
+public sealed class VersionLoader(ServerOptions options, string root, KvBudget budget, Func<string, ServedModel, GenerationService> serve) : IDisposable
 {
     private readonly ConcurrentDictionary<ServedModel, byte> _loaded = new();
 
@@ -34,7 +34,7 @@ public sealed class VersionLoader(ServerOptions options, string root, KvBudget b
             // Loading maps the weights and sizes the cache: seconds for a large model, off the request threads.
             var served = await Task.Run(() => ServedModel.Load(options, manifest.ManifestPath, model, bytes)).ConfigureAwait(false);
             _loaded[served] = 0;
-            return serve(served);
+            return serve(model, served);
         }
         catch
         {
