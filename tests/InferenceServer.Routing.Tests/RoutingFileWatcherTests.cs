@@ -37,5 +37,32 @@ public sealed class RoutingFileWatcherTests : IDisposable
         Assert.Single(controller.History);
     }
 
+    [Fact]
+    public async Task A_rejected_edit_applies_once_the_version_it_names_is_known_and_only_once()
+    {
+        string path = _dir.File("routing.json");
+        File.WriteAllText(path, """{ "stable": "1" }""");
+        var known = new List<string> { "1" };
+        var controller = new CanaryController(RoutingConfigReader.Read(path, "tiny", known));
+        var rejected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new RoutingFileWatcher(path, "tiny", () => [.. known], controller, _ => rejected.TrySetResult());
+        Assert.False(watcher.RetryPending("nothing pending"));
+
+        File.WriteAllText(path, """{ "stable": "1", "canary": "2", "canary_weight": 30 }""");
+        await rejected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(watcher.EditPending);
+        Assert.False(watcher.RetryPending("version 2 still unknown"));
+        Assert.Null(controller.Current.Canary);
+
+        known.Add("2");
+        Assert.True(watcher.RetryPending("version 2 loaded"));
+        Assert.Equal(("2", 30.0), (controller.Current.Canary, controller.Current.CanaryWeight));
+        Assert.Equal("version 2 loaded", controller.History[^1].Reason);
+        // Applied once: later routing changes are not undone by another retry.
+        controller.Rollback("drill");
+        Assert.False(watcher.RetryPending("again"));
+        Assert.Equal(0, controller.Current.CanaryWeight);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -37,19 +37,48 @@ public sealed class RoutingFileWatcher : IDisposable
     /// <summary>Edits within this time are read once (editors write files in several steps).</summary>
     public static TimeSpan Settle { get; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Whether the latest edit was rejected, so the file on disk is not the routing in force (it may name a version not loaded yet).</summary>
+    public bool EditPending => Volatile.Read(ref _editPending);
+    private bool _editPending;
+
+    /// <summary>
+    /// Applies the latest edit if it was rejected and fits now (a version it names has been loaded since); false otherwise.
+    /// An edit that was applied is never applied again, so routing changed since (a promotion, say) is not undone.
+    /// </summary>
+    public bool RetryPending(string reason)
+    {
+        if (!EditPending) return false;
+        try
+        {
+            Apply(reason);
+            return true;
+        }
+        catch (Exception e) when (e is Core.Errors.InferenceServerException or IOException)
+        {
+            return false;
+        }
+    }
+
     private void Schedule() => _debounce.Change(Settle, Timeout.InfiniteTimeSpan);
 
     private void Reload()
     {
         try
         {
-            var config = RoutingConfigReader.Read(_path, _model, _knownVersions());
-            _controller.Configure(config, $"routing file {_path} changed");
+            Apply($"routing file {_path} changed");
         }
         catch (Exception e) when (e is Core.Errors.InferenceServerException or IOException)
         {
+            Volatile.Write(ref _editPending, true);
             _onError(e);
         }
+    }
+
+    private void Apply(string reason)
+    {
+        var config = RoutingConfigReader.Read(_path, _model, _knownVersions());
+        _controller.Configure(config, reason);
+        Volatile.Write(ref _editPending, false);
     }
 
     public void Dispose()

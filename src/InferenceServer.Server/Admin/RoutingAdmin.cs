@@ -59,8 +59,8 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
 
     /// <summary>
     /// Loads a version from its manifest in the models folder (KV cache: <paramref name="kvCacheBytes"/>, else its
-    /// share of the budget, else what is free). The routing file then applies if it names the version; otherwise the
-    /// version becomes the canary at 0 % unless another canary has traffic.
+    /// share of the budget, else what is free). A routing-file edit rejected before (naming this version, say) then
+    /// applies if it fits; otherwise the version becomes the canary at 0 % unless another canary has traffic.
     /// </summary>
     public async Task<RoutingState> LoadAsync(string model, string version, long? kvCacheBytes)
     {
@@ -89,10 +89,10 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
                 throw Conflict(e.Message);
             }
             m.Add(version, loaded);
+            // The operator's latest routing-file edit, rejected while it named a version not loaded, wins over the default.
+            bool edited = m.RetryRoutingEdit($"version {version} loaded through the admin API; the routing file edit rejected before applies now");
             var current = m.Controller.Current;
-            if (FromRoutingFile(m) is { } file && file.Versions.Contains(version))
-                m.Controller.Configure(file, $"version {version} loaded through the admin API; the routing file, which names it, applies");
-            else if (current.Canary is null || current.CanaryWeight == 0)
+            if (!edited && (current.Canary is null || current.CanaryWeight == 0))
                 m.Controller.Configure(current with { Canary = version, CanaryWeight = 0 }, $"version {version} loaded through the admin API: canary at 0%");
             return RoutingState.Of(m);
         }
@@ -144,21 +144,6 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         catalog.Models.TryGetValue(model, out var m) ? m : throw ApiException.ModelNotFound(model);
 
     private static ApiException Conflict(string message) => new(409, message, ErrorTypes.InvalidRequest, null, "conflict");
-
-    /// <summary>The routing file as it is now on disk, if it is valid for the loaded versions.</summary>
-    private static RoutingConfig? FromRoutingFile(ModelVersions m)
-    {
-        if (m.RoutingPath is null) return null;
-        try
-        {
-            return RoutingConfigReader.Read(m.RoutingPath, m.Name, m.Versions.Keys.ToList());
-        }
-        catch (Exception e) when (e is ModelLoadException or IOException)
-        {
-            // A file that does not fit the loaded versions does not apply; the version is added as a candidate instead.
-            return null;
-        }
-    }
 
     /// <summary>Admin changes pass the same validation as the routing file, against the loaded versions.</summary>
     private static RoutingConfig Validate(ModelVersions m, RoutingFile file)

@@ -62,6 +62,9 @@ public sealed class ModelVersions : IDisposable
         _watcher = new RoutingFileWatcher(RoutingPath, Name, () => Versions.Keys.ToList(), Controller, onError);
     }
 
+    /// <summary>Applies a rejected edit of the routing file that fits now (see <see cref="RoutingFileWatcher.RetryPending"/>).</summary>
+    public bool RetryRoutingEdit(string reason) => _watcher?.RetryPending(reason) ?? false;
+
     public void Dispose()
     {
         // The engines belong to the caller that loaded them (as a single --model does; see VersionLoader).

@@ -70,6 +70,15 @@ public sealed class AdminGrpcTests : IAsyncLifetime
         Assert.Equal(["2"], routing.Loaded);
         var (status, version, _) = await _server.CompleteAsync("u");
         Assert.Equal((200, "2"), (status, version));
+        // Calls that name no version still answer (the server's first engine is gone, its tokenizer is not).
+        var (tokenized, tokens) = await Json.PostAsync(_server.Http, "/tokenize", new { model = "story", prompt = "Once upon a time" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, tokenized.StatusCode);
+        Assert.NotEmpty(tokens["tokens"]!.AsArray());
+
+        // Version 1 held half the budget from the start: unloaded, that half is free again for a load.
+        routing = await Client.LoadVersionAsync(new LoadVersionRequest { Model = "story", Version = "1" }, Key);
+        Assert.Equal(["1", "2"], routing.Loaded);
+        Assert.Equal(("2", "1"), (routing.Stable, routing.Canary));
     }
 
     [Fact]
