@@ -26,5 +26,7 @@ public enum CudaResult
     ErrorLaunchTimeout = 702,
     ErrorLaunchFailed = 719,
     ErrorNotSupported = 801,
+    ErrorStreamCaptureUnsupported = 900,
+    ErrorStreamCaptureInvalidated = 901,
     ErrorUnknown = 999,
 }

@@ -11,6 +11,9 @@ public sealed record EngineOptions
     /// <summary>Share of GPU memory the engine may use for weights, activations and the KV pool (<c>--gpu-memory-utilization</c>).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
 
+    /// <summary>Run every step op by op: no CUDA graphs for decode (<c>--enforce-eager</c>).</summary>
+    public bool EnforceEager { get; init; }
+
     /// <summary>CPU threads for kernels (0: all cores).</summary>
     public int Threads { get; init; }
 

@@ -48,7 +48,10 @@ public sealed partial class CudaBackend : ILoraCompute
             {
                 if (adapter.Weights(layer, target) is not { } w) continue;
                 if (!_loraStacks.TryGetValue((layer, target), out var stack))
+                {
                     _loraStacks[(layer, target)] = stack = new LoraStack(_device, _loraSlotCount, _maxLoraRank, w.InFeatures, w.OutFeatures, _loraDType);
+                    BuffersMoved(); // graphs captured without this target's LoRA launches are stale
+                }
                 stack.Load(slot, adapter.Rank, adapter.Scaling, w);
             }
         }
@@ -62,7 +65,8 @@ public sealed partial class CudaBackend : ILoraCompute
         var rowSlots = batch.RowSlot.AsSpan(0, rows);
         nint t = _loraT.Get((long)rows * _maxLoraRank * sizeof(float));
         int segments = Segments(rowSlots, out int longest);
-        if (longest <= 1)
+        // Graphs replay whatever segments the capture saw, so a capture always takes BGMV (right for any rows).
+        if (longest <= 1 || _capturing)
         {
             nint slots = _loraRowSlots.Upload(rowSlots);
             LoraLaunch.BgmvShrink(_launcher, KernelDType.F32, t, x.Pointer, stack.A, stack.Ranks, stack.Scalings, slots, rows, stack.InFeatures, _maxLoraRank);

@@ -35,20 +35,20 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
         _ownsDevice = ownsDevice;
         _launcher = device.Launcher;
         _maxLoraRank = maxLoraRank;
-        _ids = new(device);
-        _positions = new(device);
-        _slots = new(device);
-        _rows = new(device);
-        _blockTables = new(device);
-        _contextLengths = new(device);
-        _queryStarts = new(device);
-        _loraRowSlots = new(device);
-        _segmentStarts = new(device);
-        _segmentSlots = new(device);
-        _halfActivations = new(device);
-        _splitWorkspace = new(device);
-        _argmaxTokens = new(device);
-        _loraT = new(device);
+        _ids = new(device, BuffersMoved);
+        _positions = new(device, BuffersMoved);
+        _slots = new(device, BuffersMoved);
+        _rows = new(device, BuffersMoved);
+        _blockTables = new(device, BuffersMoved);
+        _contextLengths = new(device, BuffersMoved);
+        _queryStarts = new(device, BuffersMoved);
+        _loraRowSlots = new(device, BuffersMoved);
+        _segmentStarts = new(device, BuffersMoved);
+        _segmentSlots = new(device, BuffersMoved);
+        _halfActivations = new(device, BuffersMoved);
+        _splitWorkspace = new(device, BuffersMoved);
+        _argmaxTokens = new(device, BuffersMoved);
+        _loraT = new(device, BuffersMoved);
     }
 
     public string Name => "cuda";

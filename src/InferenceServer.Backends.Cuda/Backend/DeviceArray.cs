@@ -11,11 +11,17 @@ namespace InferenceServer.Backends.Cuda.Backend;
 internal sealed class DeviceArray<T> : IDisposable where T : unmanaged, IEquatable<T>
 {
     private readonly IKernelDevice _device;
+    private readonly Action? _moved;
     private T[] _mirror = [];
     private int _count = -1;
     private nint _pointer;
 
-    public DeviceArray(IKernelDevice device) => _device = device;
+    /// <param name="moved">Called when the array is reallocated (captured graphs pointing at it are stale).</param>
+    public DeviceArray(IKernelDevice device, Action? moved = null)
+    {
+        _device = device;
+        _moved = moved;
+    }
 
     /// <summary>The device copy of <paramref name="values"/> (valid until the next upload).</summary>
     public nint Upload(ReadOnlySpan<T> values)
@@ -30,6 +36,7 @@ internal sealed class DeviceArray<T> : IDisposable where T : unmanaged, IEquatab
             int capacity = Math.Max(values.Length, Math.Max(64, _mirror.Length * 2));
             _pointer = _device.Allocate((long)capacity * Marshal.SizeOf<T>());
             _mirror = new T[capacity];
+            _moved?.Invoke();
         }
         if (values.Length > 0) _device.Upload(values, _pointer);
         values.CopyTo(_mirror);

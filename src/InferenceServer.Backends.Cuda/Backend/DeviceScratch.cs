@@ -6,10 +6,16 @@ namespace InferenceServer.Backends.Cuda.Backend;
 internal sealed class DeviceScratch : IDisposable
 {
     private readonly IKernelDevice _device;
+    private readonly Action? _moved;
     private nint _pointer;
     private long _bytes;
 
-    public DeviceScratch(IKernelDevice device) => _device = device;
+    /// <param name="moved">Called when the buffer is reallocated (captured graphs pointing at it are stale).</param>
+    public DeviceScratch(IKernelDevice device, Action? moved = null)
+    {
+        _device = device;
+        _moved = moved;
+    }
 
     /// <summary>At least <paramref name="bytes"/> of device memory (contents undefined).</summary>
     public nint Get(long bytes)
@@ -21,6 +27,7 @@ internal sealed class DeviceScratch : IDisposable
         _bytes = 0;
         _pointer = _device.Allocate(bytes);
         _bytes = bytes;
+        _moved?.Invoke();
         return _pointer;
     }
 

@@ -28,6 +28,12 @@ public sealed unsafe class CublasHandle : SafeHandle
         return result;
     }
 
+    /// <summary>
+    /// Gives cuBLAS a workspace of its own (device memory the caller keeps alive), so GEMMs allocate nothing per call
+    /// and can be captured into CUDA graphs.
+    /// </summary>
+    public void SetWorkspace(nint workspace, long bytes) => CublasNative.SetWorkspace(handle, workspace, (nuint)bytes).Check("cublasSetWorkspace");
+
     /// <summary>y = x · Wᵀ for row-major x [rows, k], W [nOut, k], y [rows, nOut], all of <paramref name="dtype"/>.</summary>
     public void Gemm(KernelDType dtype, nint y, nint x, nint w, int rows, int nOut, int k) => Gemm(dtype, dtype, y, x, w, rows, nOut, k);
 

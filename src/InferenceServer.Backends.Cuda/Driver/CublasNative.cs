@@ -25,6 +25,9 @@ internal static unsafe class CublasNative
 
     public static CublasStatus Destroy(nint handle) => ((delegate* unmanaged<nint, CublasStatus>)Export("cublasDestroy_v2"))(handle);
 
+    public static CublasStatus SetWorkspace(nint handle, nint workspace, nuint bytes) =>
+        ((delegate* unmanaged<nint, nint, nuint, CublasStatus>)Export("cublasSetWorkspace_v2"))(handle, workspace, bytes);
+
     public static CublasStatus SetStream(nint handle, nint stream) => ((delegate* unmanaged<nint, nint, CublasStatus>)Export("cublasSetStream_v2"))(handle, stream);
 
     public static CublasStatus GemmEx(nint handle, int transA, int transB, int m, int n, int k, float* alpha, nint a, int aType, int lda,

@@ -38,6 +38,12 @@ internal static unsafe partial class CudaNative
     [LibraryImport(Library)] internal static partial CudaResult cuStreamCreate(out nint stream, uint flags);
     [LibraryImport(Library, EntryPoint = "cuStreamDestroy_v2")] internal static partial CudaResult cuStreamDestroy(nint stream);
     [LibraryImport(Library)] internal static partial CudaResult cuStreamSynchronize(nint stream);
+    [LibraryImport(Library, EntryPoint = "cuStreamBeginCapture_v2")] internal static partial CudaResult cuStreamBeginCapture(nint stream, int mode);
+    [LibraryImport(Library)] internal static partial CudaResult cuStreamEndCapture(nint stream, out nint graph);
+    [LibraryImport(Library)] internal static partial CudaResult cuGraphInstantiateWithFlags(out nint graphExec, nint graph, ulong flags);
+    [LibraryImport(Library)] internal static partial CudaResult cuGraphLaunch(nint graphExec, nint stream);
+    [LibraryImport(Library)] internal static partial CudaResult cuGraphExecDestroy(nint graphExec);
+    [LibraryImport(Library)] internal static partial CudaResult cuGraphDestroy(nint graph);
     [LibraryImport(Library)] internal static partial CudaResult cuEventCreate(out nint evt, uint flags);
     [LibraryImport(Library, EntryPoint = "cuEventDestroy_v2")] internal static partial CudaResult cuEventDestroy(nint evt);
     [LibraryImport(Library)] internal static partial CudaResult cuEventRecord(nint evt, nint stream);

@@ -1,4 +1,5 @@
 using InferenceServer.Backends.Cuda.Kernels;
+using InferenceServer.Backends.Graphs;
 
 namespace InferenceServer.Backends.Cuda.Driver;
 
@@ -10,8 +11,11 @@ public sealed unsafe class GpuDevice : IKernelDevice
     private readonly CudaStream _stream;
     private readonly DriverKernelLauncher _launcher;
     private readonly HashSet<nint> _allocations = [];
+    private const long CublasWorkspaceBytes = 32 << 20; // NVIDIA's recommendation for Hopper
+    private const int CaptureModeThreadLocal = 1; // CU_STREAM_CAPTURE_MODE_THREAD_LOCAL
     private CublasHandle? _cublas;
     private CublasGemm? _gemm;
+    private nint _cublasWorkspace;
 
     private GpuDevice(CudaContext context, CudaModule module, CudaStream stream)
     {
@@ -99,9 +103,40 @@ public sealed unsafe class GpuDevice : IKernelDevice
             {
                 _context.EnsureCurrent();
                 _cublas = CublasHandle.Create(_stream);
+                CudaNative.cuMemAlloc(out _cublasWorkspace, (nuint)CublasWorkspaceBytes).Check("cuMemAlloc(cuBLAS workspace)");
+                _cublas.SetWorkspace(_cublasWorkspace, CublasWorkspaceBytes);
                 _gemm = new CublasGemm(_cublas, _context);
             }
             return _gemm;
+        }
+    }
+
+    public ICapturedGraph Capture(Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        _context.EnsureCurrent();
+        _ = Gemm; // cuBLAS and its workspace exist before capture: creating them inside would allocate
+        nint stream = _stream.DangerousGetHandle();
+        CudaNative.cuStreamBeginCapture(stream, CaptureModeThreadLocal).Check("cuStreamBeginCapture");
+        nint graph;
+        try
+        {
+            body();
+        }
+        catch
+        {
+            if (CudaNative.cuStreamEndCapture(stream, out graph) == CudaResult.Success && graph != 0) CudaNative.cuGraphDestroy(graph);
+            throw;
+        }
+        CudaNative.cuStreamEndCapture(stream, out graph).Check("cuStreamEndCapture");
+        try
+        {
+            CudaNative.cuGraphInstantiateWithFlags(out nint exec, graph, 0).Check("cuGraphInstantiateWithFlags");
+            return new CudaGraph(exec, _stream, _context);
+        }
+        finally
+        {
+            CudaNative.cuGraphDestroy(graph);
         }
     }
 
@@ -116,6 +151,7 @@ public sealed unsafe class GpuDevice : IKernelDevice
     {
         _context.EnsureCurrent();
         _cublas?.Dispose();
+        if (_cublasWorkspace != 0) CudaNative.cuMemFree(_cublasWorkspace);
         lock (_allocations)
         {
             foreach (var p in _allocations) CudaNative.cuMemFree(p);

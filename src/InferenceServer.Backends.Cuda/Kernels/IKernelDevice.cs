@@ -27,4 +27,10 @@ public interface IKernelDevice : IDisposable
 
     /// <summary>Free and total bytes of device memory, or null where memory is the host's (the emulation).</summary>
     DeviceMemory? Memory();
+
+    /// <summary>
+    /// Records the launches and GEMMs <paramref name="body"/> issues into a graph instead of running them (CUDA stream
+    /// capture). Copies, allocations and synchronisation inside are errors, as on a GPU; on failure nothing is kept.
+    /// </summary>
+    Graphs.ICapturedGraph Capture(Action body);
 }

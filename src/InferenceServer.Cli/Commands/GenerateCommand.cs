@@ -30,11 +30,12 @@ internal static class GenerateCommand
         var threads = new Option<int>("--threads", "-t") { Description = "CPU threads (0: all cores)" };
         var dtype = new Option<string?>("--dtype") { Description = "Store weight matrices as f32, f16, bf16 or q8_0 (default: as in the file or manifest)" };
         var maxBatch = new Option<int>("--max-batch-tokens") { Description = "Prompt tokens per forward pass", DefaultValueFactory = _ => 512 };
+        var eager = new Option<bool>("--enforce-eager") { Description = "Run decode steps op by op instead of replaying captured CUDA graphs" };
         var device = new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when a GPU can be used, else CPU) or cuda-emulation", DefaultValueFactory = _ => "auto" };
 
         var command = new Command("generate", "Stream a completion of a prompt and print prefill and decode tokens/s")
         {
-            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repetition, presence, frequency, seed, stop, ignoreEos, threads, dtype, maxBatch, device,
+            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repetition, presence, frequency, seed, stop, ignoreEos, threads, dtype, maxBatch, device, eager,
         };
         command.SetAction(r => CommandErrors.Run(() =>
         {
@@ -60,6 +61,7 @@ internal static class GenerateCommand
                 WeightDType = dt is null ? null : TensorDTypeExtensions.Parse(dt),
                 MaxNumBatchedTokens = r.GetValue(maxBatch),
                 Device = ComputeDeviceNames.Parse(r.GetValue(device)!),
+                EnforceEager = r.GetValue(eager),
             });
         }));
         return command;

@@ -42,6 +42,7 @@ internal static class ServeCommand
         Flag<int>("--threads", "Threads", "CPU threads for kernels (default 0: all cores)", "-t");
         Flag<string>("--device", "Device", "cpu, cuda, auto (default: CUDA when a GPU can be used, else CPU) or cuda-emulation");
         Flag<double>("--gpu-memory-utilization", "GpuMemoryUtilization", "Share of GPU memory for weights, activations and KV cache (default 0.9)");
+        Flag<bool>("--enforce-eager", "EnforceEager", "Run decode steps op by op instead of replaying captured CUDA graphs");
         Flag<string>("--dtype", "DType", "Store weight matrices as f32, f16, bf16 or q8_0 (default: as in the manifest or file)");
         Flag<int>("--max-waiting", "MaxWaiting", "Requests queued beyond --max-num-seqs before 429 (default 256)");
         Flag<long>("--max-request-body", "MaxRequestBodyBytes", "Largest request body in bytes (default 4 MiB; 413 beyond)");

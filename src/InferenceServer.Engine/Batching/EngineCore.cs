@@ -67,7 +67,7 @@ public sealed class EngineCore : IDisposable
             int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context, KvDType, KvCacheSizing.DeviceBudget(_backend, options, cfg));
             Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
             _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim, KvDType));
-            _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs);
+            _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs, cudaGraphs: !options.EnforceEager);
         }
         catch
         {
@@ -95,6 +95,9 @@ public sealed class EngineCore : IDisposable
     public ModelConfig Config { get; }
     public ITextTokenizer Tokenizer { get; }
     public EngineOptions Options { get; }
+
+    /// <summary>CUDA graph captures and replays of decode steps, and why graphs are off; null where the backend has none.</summary>
+    public (long Captures, long Replays, string? DisabledReason)? GraphStats => _runner.GraphStats;
 
     /// <summary>Tokens whose greedy pick ran on the backend (no logits copied to the host).</summary>
     public long DevicePickedTokens { get; private set; }

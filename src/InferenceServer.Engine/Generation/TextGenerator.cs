@@ -37,7 +37,7 @@ public sealed class TextGenerator : IDisposable
         _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, blocks, _blockSize, cfg.NumKvHeads, cfg.HeadDim,
             Batching.KvCacheSizing.ResolveDType(options, Weights)));
         int maxTokens = Math.Min(options.MaxNumBatchedTokens, cfg.MaxPositionEmbeddings);
-        _runner = new ModelRunner(_backend, cfg, Weights, _cache, maxTokens, maxLogits: 1);
+        _runner = new ModelRunner(_backend, cfg, Weights, _cache, maxTokens, maxLogits: 1, cudaGraphs: !options.EnforceEager);
         _batch = new ForwardBatch(maxTokens, 1, blocks);
         var table = _batch.Attention.BlockTable(0);
         for (int i = 0; i < blocks; i++) table[i] = i;

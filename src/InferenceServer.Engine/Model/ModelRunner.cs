@@ -1,4 +1,5 @@
 using InferenceServer.Backends;
+using InferenceServer.Backends.Graphs;
 using InferenceServer.Backends.Lora;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
@@ -17,11 +18,17 @@ public sealed class ModelRunner : IDisposable
     private readonly RopeTable _rope;
     private readonly int _maxTokens;
     private readonly int _maxLogits;
+    private readonly DecodeGraphs? _graphs;
+    private readonly Action _body;
+    private ForwardBatch? _current;
     private readonly DeviceBuffer _x, _h, _q, _k, _v, _attn, _gate, _up, _act, _last, _lastNorm, _logits;
 
-    public ModelRunner(IComputeBackend backend, ModelConfig config, ModelWeights weights, IKvCache cache, int maxTokens, int maxLogits)
+    /// <param name="cudaGraphs">Capture and replay decode steps where the backend can (off: vLLM's --enforce-eager).</param>
+    public ModelRunner(IComputeBackend backend, ModelConfig config, ModelWeights weights, IKvCache cache, int maxTokens, int maxLogits, bool cudaGraphs = true)
     {
         _backend = backend;
+        if (cudaGraphs && backend is IGraphCapture capture) _graphs = new DecodeGraphs(capture);
+        _body = () => Body(_current!);
         _lora = backend as ILoraCompute;
         _weights = weights;
         Config = config;
@@ -88,21 +95,39 @@ public sealed class ModelRunner : IDisposable
     /// <summary>Runs the batch, leaving the logits of <see cref="ForwardBatch.LogitRows"/> in the backend's buffer.</summary>
     public void ForwardOnDevice(ForwardBatch batch)
     {
-        var cfg = Config;
+        ArgumentNullException.ThrowIfNull(batch);
         int t = batch.TokenCount;
         if (t <= 0 || t > _maxTokens) throw new ArgumentOutOfRangeException(nameof(batch), $"batch of {t} tokens (max {_maxTokens})");
         if (batch.LogitCount > _maxLogits) throw new ArgumentOutOfRangeException(nameof(batch), $"{batch.LogitCount} logit rows (max {_maxLogits})");
+        var ids = batch.TokenIds.AsSpan(0, t);
+        var b = _backend;
+        if (batch.Lora.Any && _lora == null) throw new NotSupportedException($"backend {b.GetType().Name} has no LoRA ops");
+        b.Embedding(ids, _weights.Embedding, _x);
+        if (_graphs != null && batch.Attention.TokenCount == batch.Attention.SequenceCount && batch.LogitCount == t)
+        {
+            _current = batch;
+            _graphs.Run(batch, _body);
+            _current = null;
+            return;
+        }
+        Body(batch);
+    }
+
+    /// <summary>Graph statistics: captures, replays, and why graphs are off (null reason while on); null without graphs.</summary>
+    public (long Captures, long Replays, string? DisabledReason)? GraphStats => _graphs is { } g ? (g.Captures, g.Replays, g.DisabledReason) : null;
+
+    /// <summary>Everything after the embedding: the layers, the final norm and the LM head.</summary>
+    private void Body(ForwardBatch batch)
+    {
+        var cfg = Config;
+        int t = batch.TokenCount;
         int hidden = cfg.HiddenSize, hd = cfg.HeadDim, inter = cfg.IntermediateSize;
         float eps = (float)cfg.RmsNormEps;
         float scale = 1f / MathF.Sqrt(hd);
-        var ids = batch.TokenIds.AsSpan(0, t);
         var positions = batch.Positions.AsSpan(0, t);
         var slots = batch.SlotMapping.AsSpan(0, t);
         var b = _backend;
-
         bool lora = _lora != null && batch.Lora.Any;
-        if (batch.Lora.Any && _lora == null) throw new NotSupportedException($"backend {b.GetType().Name} has no LoRA ops");
-        b.Embedding(ids, _weights.Embedding, _x);
         for (int l = 0; l < _weights.Layers.Count; l++)
         {
             var w = _weights.Layers[l];
@@ -171,6 +196,7 @@ public sealed class ModelRunner : IDisposable
 
     public void Dispose()
     {
+        _graphs?.Dispose();
         foreach (var buf in new[] { _x, _h, _q, _k, _v, _attn, _gate, _up, _act, _last, _lastNorm, _logits }) _backend.Free(buf);
     }
 }

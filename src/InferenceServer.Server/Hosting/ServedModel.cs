@@ -71,6 +71,7 @@ public sealed class ServedModel : IDisposable
                 Threads = options.Threads,
                 Device = ComputeDeviceNames.Parse(options.Device),
                 GpuMemoryUtilization = options.GpuMemoryUtilization,
+                EnforceEager = options.EnforceEager,
                 WeightDType = options.DType is { } d ? TensorDTypeExtensions.Parse(d) : model.Manifest?.DType,
                 MaxNumSeqs = options.MaxNumSeqs,
                 MaxNumBatchedTokens = options.MaxNumBatchedTokens,

@@ -64,6 +64,9 @@ public sealed class ServerOptions
 
     /// <summary>Share of GPU memory an engine may use (<c>--gpu-memory-utilization</c>).</summary>
     public double GpuMemoryUtilization { get; set; } = 0.9;
+
+    /// <summary>No CUDA graphs: every decode step op by op (<c>--enforce-eager</c>).</summary>
+    public bool EnforceEager { get; set; }
     public string? DType { get; set; }
     public int MaxNumSeqs { get; set; } = 64;
     public int MaxNumBatchedTokens { get; set; } = 512;

@@ -39,6 +39,7 @@ public sealed class CudaEngineTests : IDisposable
         var expected = Run(opened, options, texts);
         var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, picked: Picked.All);
         Assert.Equal(expected, actual);
+        Assert.Equal(expected, Run(opened, options with { Device = DeviceOf(device), EnforceEager = true }, texts, picked: Picked.All));
     }
 
     [Theory]
@@ -113,6 +114,14 @@ public sealed class CudaEngineTests : IDisposable
                 if (o.TokenId >= 0) tokens[o.RequestId].Add(o.TokenId);
         }
         Assert.Equal(engine.Blocks.NumBlocks, engine.Blocks.FreeBlockCount);
+        if (options.Device != ComputeDevice.Cpu && options.EnforceEager) Assert.Null(engine.GraphStats);
+        else if (options.Device != ComputeDevice.Cpu)
+        {
+            // Decode steps replay captured CUDA graphs, and no capture failed.
+            var graphs = engine.GraphStats!.Value;
+            Assert.Null(graphs.DisabledReason);
+            Assert.True(graphs.Replays > 0, "no decode step replayed a graph");
+        }
         if (picked == Picked.All) Assert.Equal(tokens.Sum(t => t.Count), engine.DevicePickedTokens);
         if (picked == Picked.None) Assert.Equal(0, engine.DevicePickedTokens);
         return [.. tokens.Select(t => t.ToArray())];

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
 using InferenceServer.Backends.Cuda;
 using InferenceServer.Backends.Cuda.Driver;
 using InferenceServer.Cuda.Tests.Support;
@@ -31,6 +33,20 @@ public sealed class CudaDriverTests
     {
         var e = Assert.Throws<CudaException>(() => GpuDevice.Open(KernelArtifacts.Fatbin));
         Assert.Equal(CudaResult.ErrorNoDevice, e.Result);
+    }
+
+    [NeedsFact(Needs.DriverWithoutGpu)]
+    public void Every_driver_entry_point_we_bind_is_exported_by_libcuda()
+    {
+        // Bindings resolve at their first call: a misspelt one (say a graph call) would otherwise only fail on a GPU.
+        nint library = NativeLibrary.Load("libcuda.so.1");
+        var names = typeof(CudaNative).GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
+            .Select(m => (Method: m, Import: m.GetCustomAttribute<LibraryImportAttribute>()))
+            .Where(x => x.Import != null)
+            .Select(x => x.Import!.EntryPoint ?? x.Method.Name)
+            .ToList();
+        Assert.Contains("cuGraphLaunch", names);
+        Assert.All(names, name => Assert.True(NativeLibrary.TryGetExport(library, name, out _), $"libcuda.so.1 does not export {name}"));
     }
 
     [NeedsFact(Needs.DriverWithoutGpu)]
