@@ -55,7 +55,8 @@ public static class EngineBench
         }
     }
 
-    internal readonly record struct RunResult(double Decode, double EndToEnd, double Waste);
+    /// <summary>Tokens/s of the decode phase and end to end, KV waste, and the process CPU seconds per decoded token.</summary>
+    internal readonly record struct RunResult(double Decode, double EndToEnd, double Waste, double DecodeCpuPerToken);
 
     internal static RunResult OneRun(EngineCore engine, int streams, Random rng, Func<int, string?>? adapterOf = null)
     {
@@ -65,7 +66,7 @@ public static class EngineBench
             engine.Add(baseId + s, new EngineRequest { PromptTokens = RandomTokens(rng, PromptTokens, engine.Config.VocabSize), Sampling = sampling, Adapter = adapterOf?.Invoke(s) });
         var started = new HashSet<long>();
         var clock = Stopwatch.StartNew();
-        TimeSpan allDecoding = TimeSpan.Zero;
+        TimeSpan allDecoding = TimeSpan.Zero, cpuAtDecode = TimeSpan.Zero;
         double wasteSum = 0;
         int wasteSamples = 0;
         while (engine.HasUnfinished)
@@ -73,7 +74,11 @@ public static class EngineBench
             foreach (var o in engine.Step()) started.Add(o.RequestId);
             if (allDecoding == TimeSpan.Zero)
             {
-                if (started.Count == streams) allDecoding = clock.Elapsed;
+                if (started.Count == streams)
+                {
+                    allDecoding = clock.Elapsed;
+                    cpuAtDecode = Process.GetCurrentProcess().TotalProcessorTime;
+                }
                 continue;
             }
             var (held, used) = engine.KvOccupancy();
@@ -84,8 +89,10 @@ public static class EngineBench
             }
         }
         var total = clock.Elapsed;
-        double decode = streams * (OutputTokens - 1) / (total - allDecoding).TotalSeconds;
-        return new RunResult(decode, streams * OutputTokens / total.TotalSeconds, wasteSamples > 0 ? wasteSum / wasteSamples : 0);
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtDecode).TotalSeconds;
+        int decoded = streams * (OutputTokens - 1);
+        return new RunResult(decoded / (total - allDecoding).TotalSeconds, streams * OutputTokens / total.TotalSeconds,
+            wasteSamples > 0 ? wasteSum / wasteSamples : 0, cpu / decoded);
     }
 
     private static void Ttft(int repeats)
