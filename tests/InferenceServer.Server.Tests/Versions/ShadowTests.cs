@@ -56,13 +56,7 @@ public sealed class ShadowTests : IAsyncLifetime
             Assert.Equal(expected, body["choices"]![0]!["text"]!.GetValue<string>());
         }
 
-        JsonNode shadow = null!;
-        for (int i = 0; i < 50; i++)
-        {
-            shadow = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!["shadow"]!;
-            if (shadow["requests"]!.GetValue<long>() >= 6) break;
-            await Task.Delay(100);
-        }
+        var shadow = await ShadowAfterAsync(6);
         Assert.Equal(6, shadow["requests"]!.GetValue<long>());
         Assert.Equal(0, shadow["errors"]!.GetValue<long>());
         // Every request was greedy, so every copy was compared with the answer the client got.
@@ -97,16 +91,21 @@ public sealed class ShadowTests : IAsyncLifetime
         ];
         Assert.Equal(streamedGrpc, await GenerateAsync("story@1"));
 
-        JsonNode shadow = null!;
-        for (int i = 0; i < 50; i++)
-        {
-            shadow = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!["shadow"]!;
-            if (shadow["requests"]!.GetValue<long>() >= 3) break;
-            await Task.Delay(100);
-        }
+        var shadow = await ShadowAfterAsync(3);
         Assert.Equal((3L, 0L), (shadow["requests"]!.GetValue<long>(), shadow["errors"]!.GetValue<long>()));
         Assert.Equal(3, shadow["compared"]!.GetValue<long>());
         Assert.Equal(agree.Count(a => a), shadow["matches"]!.GetValue<long>());
+    }
+
+    /// <summary>The shadow statistics once <paramref name="requests"/> copies are recorded (copies finish after their requests), or after 5 s.</summary>
+    private async Task<JsonNode> ShadowAfterAsync(long requests)
+    {
+        for (int i = 0; ; i++)
+        {
+            var shadow = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray().Single()!["shadow"]!;
+            if (shadow["requests"]!.GetValue<long>() >= requests || i == 50) return shadow;
+            await Task.Delay(100);
+        }
     }
 
     private async Task<string> GenerateAsync(string model)
