@@ -31,6 +31,8 @@ internal static unsafe partial class CudaNative
         uint sharedBytes, nint stream, void** parameters, void** extra);
     [LibraryImport(Library, EntryPoint = "cuMemAlloc_v2")] internal static partial CudaResult cuMemAlloc(out nint pointer, nuint bytes);
     [LibraryImport(Library, EntryPoint = "cuMemFree_v2")] internal static partial CudaResult cuMemFree(nint pointer);
+    [LibraryImport(Library, EntryPoint = "cuMemHostAlloc")] internal static partial CudaResult cuMemHostAlloc(out nint pointer, nuint bytes, uint flags);
+    [LibraryImport(Library)] internal static partial CudaResult cuMemFreeHost(nint pointer);
     [LibraryImport(Library, EntryPoint = "cuMemGetInfo_v2")] internal static partial CudaResult cuMemGetInfo(out nuint free, out nuint total);
     [LibraryImport(Library, EntryPoint = "cuMemsetD8Async")] internal static partial CudaResult cuMemsetD8Async(nint destination, byte value, nuint count, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyHtoDAsync_v2")] internal static partial CudaResult cuMemcpyHtoDAsync(nint destination, void* source, nuint bytes, nint stream);

@@ -74,6 +74,8 @@ public sealed unsafe class GpuDevice : IKernelDevice
         CudaNative.cuMemsetD8Async(pointer, 0, (nuint)bytes, _stream.DangerousGetHandle()).Check($"cuMemsetD8Async({bytes})");
     }
 
+    public IStagingBuffer AllocateStaging(long bytes) => new PinnedStagingBuffer(_context, _stream, bytes);
+
     public void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged
     {
         _context.EnsureCurrent();

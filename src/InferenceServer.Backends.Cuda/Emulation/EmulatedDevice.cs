@@ -42,6 +42,12 @@ public sealed unsafe class EmulatedDevice : IKernelDevice
         NativeMemory.Clear((void*)pointer, (nuint)bytes);
     }
 
+    public IStagingBuffer AllocateStaging(long bytes)
+    {
+        _recorder.Forbid("cuMemHostAlloc");
+        return new HostStagingBuffer(this, bytes);
+    }
+
     public void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged
     {
         // A copy from pageable host memory cannot be captured on a GPU either.

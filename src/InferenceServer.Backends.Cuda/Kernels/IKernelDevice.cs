@@ -16,6 +16,9 @@ public interface IKernelDevice : IDisposable
     /// <summary>Sets <paramref name="bytes"/> bytes of device memory to zero.</summary>
     void Zero(nint pointer, long bytes);
 
+    /// <summary>Host memory of <paramref name="bytes"/> for asynchronous copies to the device (page-locked on a GPU).</summary>
+    IStagingBuffer AllocateStaging(long bytes);
+
     /// <summary>Copies host data to device memory.</summary>
     void Upload<T>(ReadOnlySpan<T> source, nint destination) where T : unmanaged;
 
