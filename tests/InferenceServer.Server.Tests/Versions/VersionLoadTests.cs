@@ -139,6 +139,28 @@ public sealed class VersionLoadTests : IAsyncLifetime
         Assert.Equal("service_unavailable_error", error["error"]!["type"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Stable_traffic_sees_no_errors_while_a_version_is_loaded_and_unloaded_again_and_again()
+    {
+        using var stop = new CancellationTokenSource();
+        async Task<List<int>> Client(int c)
+        {
+            var statuses = new List<int>();
+            for (int i = 0; !stop.IsCancellationRequested; i++) statuses.Add((await _server.CompleteAsync($"client-{c}-{i}")).Status);
+            return statuses;
+        }
+        var clients = Enumerable.Range(0, 4).Select(Client).ToList();
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Json.PostAsync(_server.Http, Load, new { })).Response.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Json.PostAsync(_server.Http, Unload, new { grace_seconds = 0 })).Response.StatusCode);
+        }
+        await stop.CancelAsync();
+        var all = (await Task.WhenAll(clients)).SelectMany(s => s).ToList();
+        Assert.NotEmpty(all);
+        Assert.All(all, status => Assert.Equal(200, status));
+    }
+
     private static TimeSpan RoutingSettle => Routing.Config.RoutingFileWatcher.Settle * 4;
 
     private static (int, string?) Pick((int Status, string? Version, JsonNode Body) r) => (r.Status, r.Version);
