@@ -113,6 +113,23 @@ public sealed class CpuLoraTests : IDisposable
     }
 
     [Fact]
+    public void An_op_after_the_first_allocates_nothing()
+    {
+        const int inF = 64, outF = 96, rows = 40;
+        var rng = new Random(9);
+        _backend.AllocateLoraSlots(3, TensorDType.BF16);
+        for (int s = 0; s < 3; s++) _backend.LoadLoraSlot(s, RandomAdapter($"a{s}", 8 * (s + 1), inF, outF, LoraTarget.UpProj, rng));
+        var batch = new LoraBatch(rows) { RowCount = rows, Any = true };
+        for (int r = 0; r < rows; r++) batch.RowSlot[r] = r % 4 - 1;
+        var x = _backend.Allocate(rows * inF);
+        var y = _backend.Allocate(rows * outF);
+        _backend.AddLora(x, y, 0, LoraTarget.UpProj, batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) _backend.AddLora(x, y, 0, LoraTarget.UpProj, batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Slots_store_only_f32_or_bf16()
         => Assert.Throws<ArgumentException>(() => _backend.AllocateLoraSlots(2, TensorDType.Q8_0));
 
