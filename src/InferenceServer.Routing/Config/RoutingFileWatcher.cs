@@ -16,8 +16,10 @@ public sealed class RoutingFileWatcher : IDisposable
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _debounce;
 
-    public RoutingFileWatcher(string path, string model, Func<IReadOnlyCollection<string>> knownVersions, CanaryController controller, Action<Exception> onError)
+    /// <param name="editPending">Whether the file as it stands is not in force yet (it names versions not loaded), so <see cref="RetryPending"/> may apply it.</param>
+    public RoutingFileWatcher(string path, string model, Func<IReadOnlyCollection<string>> knownVersions, CanaryController controller, Action<Exception> onError, bool editPending = false)
     {
+        _editPending = editPending;
         _path = Path.GetFullPath(path);
         _model = model;
         _knownVersions = knownVersions;

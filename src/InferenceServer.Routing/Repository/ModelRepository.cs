@@ -62,6 +62,9 @@ public sealed partial class ModelRepository
         return Path.Combine(root, model, version + ".json");
     }
 
+    /// <summary>Whether <paramref name="model"/> can name a model folder (letters, digits, '.', '_', '-'; no path).</summary>
+    public static bool IsModelName(string model) => SafeLabel().IsMatch(model);
+
     /// <summary>Reads one version's manifest (a version added after start, say), with the checks <see cref="Load"/> makes.</summary>
     public static ModelManifest ReadVersion(string root, string model, string version)
     {

@@ -1,5 +1,8 @@
 using InferenceServer.Core.Errors;
+using InferenceServer.Routing.Canary;
 using InferenceServer.Routing.Config;
+using InferenceServer.Routing.Repository;
+using InferenceServer.Server.Generation;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.Versions;
 
@@ -60,35 +63,31 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     /// <summary>
     /// Loads a version from its manifest in the models folder (KV cache: <paramref name="kvCacheBytes"/>, else its
     /// share of the budget, else what is free). A routing-file edit rejected before (naming this version, say) then
-    /// applies if it fits; otherwise the version becomes the canary at 0 % unless another canary has traffic.
+    /// applies if it fits; otherwise the version becomes the canary at 0 % unless another canary has traffic. The first
+    /// version of a model added to the folder after start becomes its stable version (see <see cref="AddModelAsync"/>).
     /// </summary>
     public async Task<RoutingState> LoadAsync(string model, string version, long? kvCacheBytes)
     {
-        var m = Find(model);
         var loader = catalog.Loader ?? throw Conflict("versions are loaded only when serving a models folder (--models-dir)");
         if (kvCacheBytes is <= 0) throw ApiException.BadRequest($"'kv_cache_memory' must be positive, got {kvCacheBytes}", "kv_cache_memory");
+        if (!catalog.Models.ContainsKey(model))
+        {
+            await catalog.Additions.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (!catalog.Models.ContainsKey(model)) return await AddModelAsync(loader, model, version, kvCacheBytes).ConfigureAwait(false);
+            }
+            finally
+            {
+                catalog.Additions.Release();
+            }
+        }
+        var m = Find(model);
         await m.Changes.WaitAsync().ConfigureAwait(false);
         try
         {
             if (m.Versions.ContainsKey(version)) throw Conflict($"version '{version}' of model '{model}' is already loaded");
-            Generation.GenerationService loaded;
-            try
-            {
-                loaded = await loader.LoadAsync(model, version, kvCacheBytes).ConfigureAwait(false);
-            }
-            catch (FileNotFoundException e)
-            {
-                throw new ApiException(404, e.Message, ErrorTypes.InvalidRequest, "version", "version_not_found");
-            }
-            catch (Exception e) when (e is ModelLoadException or ArgumentException)
-            {
-                throw ApiException.BadRequest($"version '{version}' of model '{model}' cannot be loaded: {e.Message}");
-            }
-            catch (InvalidOperationException e)
-            {
-                throw Conflict(e.Message);
-            }
-            m.Add(version, loaded);
+            m.Add(version, await LoadEngineAsync(loader, model, version, kvCacheBytes).ConfigureAwait(false));
             // The operator's latest routing-file edit, rejected while it named a version not loaded, wins over the default.
             bool edited = m.RetryRoutingEdit($"version {version} loaded through the admin API; the routing file edit rejected before applies now");
             var current = m.Controller.Current;
@@ -99,6 +98,55 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         finally
         {
             m.Changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Serves a model whose folder was added after start, with <paramref name="version"/> as its stable version: its
+    /// routing file applies if it fits that one version; one that names versions not loaded yet applies once they are.
+    /// </summary>
+    private async Task<RoutingState> AddModelAsync(VersionLoader loader, string model, string version, long? kvCacheBytes)
+    {
+        if (!ModelRepository.IsModelName(model) || !Directory.Exists(Path.Combine(loader.Root, model))) throw ApiException.ModelNotFound(model);
+        var generation = await LoadEngineAsync(loader, model, version, kvCacheBytes).ConfigureAwait(false);
+        string routingPath = Path.Combine(loader.Root, model, ModelRepository.RoutingFileName);
+        var routing = new RoutingConfig { Model = model, Stable = version };
+        bool pending = false;
+        if (File.Exists(routingPath))
+        {
+            try
+            {
+                routing = RoutingConfigReader.Read(routingPath, model, [version]);
+            }
+            catch (Exception e) when (e is ModelLoadException or IOException)
+            {
+                pending = true;
+            }
+        }
+        var added = new ModelVersions(model, new Dictionary<string, GenerationService> { [version] = generation }, new CanaryController(routing),
+            File.Exists(routingPath) ? routingPath : null, pending);
+        catalog.Add(added);
+        return RoutingState.Of(added);
+    }
+
+    /// <summary>Starts a version's engine, its failures as API errors: 404 without a manifest, 400 for a bad one, 409 without room.</summary>
+    private static async Task<GenerationService> LoadEngineAsync(VersionLoader loader, string model, string version, long? kvCacheBytes)
+    {
+        try
+        {
+            return await loader.LoadAsync(model, version, kvCacheBytes).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ApiException(404, e.Message, ErrorTypes.InvalidRequest, "version", "version_not_found");
+        }
+        catch (Exception e) when (e is ModelLoadException or ArgumentException)
+        {
+            throw ApiException.BadRequest($"version '{version}' of model '{model}' cannot be loaded: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Conflict(e.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using InferenceServer.Routing.Faults;
 using InferenceServer.Routing.Health;
@@ -23,11 +24,13 @@ public sealed class ModelCatalog : IDisposable
     private readonly VersionRouter _router = new();
     private readonly FaultInjector _faults = new();
 
+    private ImmutableSortedDictionary<string, ModelVersions> _models;
+
     private ModelCatalog(GenerationService? single, IReadOnlyList<ModelVersions> models, VersionLoader? loader)
     {
         _single = single;
         Loader = loader;
-        Models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        _models = models.ToImmutableSortedDictionary(m => m.Name, m => m, StringComparer.Ordinal);
         Default = single ?? models[0].Stable;
     }
 
@@ -45,12 +48,26 @@ public sealed class ModelCatalog : IDisposable
     /// <summary>Loads and unloads versions at run time (null with a single <c>--model</c>).</summary>
     public VersionLoader? Loader { get; }
 
-
     /// <summary>Raised for every routed request once it completes: model name, version and outcome (for per-version metrics).</summary>
     public event Action<string, string, RequestOutcome>? Completed;
 
-    /// <summary>Repository models by name (empty with a single <c>--model</c>).</summary>
-    public IReadOnlyDictionary<string, ModelVersions> Models { get; }
+    /// <summary>Repository models by name, in name order (empty with a single <c>--model</c>): a snapshot, as models may be added at run time.</summary>
+    public IReadOnlyDictionary<string, ModelVersions> Models => Volatile.Read(ref _models);
+
+    /// <summary>Held while a model is added, so two loads of a new model's first version do not both add it.</summary>
+    public SemaphoreSlim Additions { get; } = new(1, 1);
+
+    /// <summary>Raised after a model is added at run time (its routing changes and file are then watched like the others').</summary>
+    public event Action<ModelVersions>? ModelAdded;
+
+    /// <summary>Serves a model added to the folder after start (its first version loaded through the admin API).</summary>
+    public void Add(ModelVersions model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ImmutableInterlocked.Update(ref _models, d => d.ContainsKey(model.Name) ? d : d.Add(model.Name, model)))
+            throw new InvalidOperationException($"model '{model.Name}' is already served");
+        ModelAdded?.Invoke(model);
+    }
 
     /// <summary>The service of calls that name no model (tokenize, gRPC): the single model, or the first model's stable version.</summary>
     public GenerationService Default { get; }
@@ -130,5 +147,6 @@ public sealed class ModelCatalog : IDisposable
     {
         foreach (var m in Models.Values) m.Dispose();
         Loader?.Dispose();
+        Additions.Dispose();
     }
 }

@@ -16,11 +16,14 @@ namespace InferenceServer.Server.Versions;
 public sealed class ModelVersions : IDisposable
 {
     private RoutingFileWatcher? _watcher;
+    private readonly bool _routingEditPending;
     private ImmutableDictionary<string, GenerationService> _versions;
 
-    public ModelVersions(string name, IReadOnlyDictionary<string, GenerationService> versions, CanaryController controller, string? routingPath)
+    /// <param name="routingEditPending">Whether the routing file is not in force yet because it names versions not loaded (a model added at run time).</param>
+    public ModelVersions(string name, IReadOnlyDictionary<string, GenerationService> versions, CanaryController controller, string? routingPath, bool routingEditPending = false)
     {
         ArgumentNullException.ThrowIfNull(versions);
+        _routingEditPending = routingEditPending;
         Name = name;
         _versions = versions.ToImmutableDictionary(StringComparer.Ordinal);
         Controller = controller;
@@ -59,7 +62,7 @@ public sealed class ModelVersions : IDisposable
     public void WatchRoutingFile(Action<Exception> onError)
     {
         if (RoutingPath is null) return;
-        _watcher = new RoutingFileWatcher(RoutingPath, Name, () => Versions.Keys.ToList(), Controller, onError);
+        _watcher = new RoutingFileWatcher(RoutingPath, Name, () => Versions.Keys.ToList(), Controller, onError, _routingEditPending);
     }
 
     /// <summary>Applies a rejected edit of the routing file that fits now (see <see cref="RoutingFileWatcher.RetryPending"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Generation;
@@ -15,20 +16,20 @@ public static class RepositoryCatalog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(metrics);
-        var models = new List<ModelVersions>();
-        var metricsOf = new Dictionary<string, ServerMetrics>(StringComparer.Ordinal);
-        GenerationService Serve(string model, ServedModel served) => new(served, admission, metricsOf[model], state, options.RetryAfterSeconds);
-        foreach (var m in repository)
-        {
-            string name = m.Repository.Name;
-            // Each model's vLLM metrics carry its own name and sum the engines of its versions loaded now.
-            metricsOf[name] = models.Count == 0 ? metrics : metrics.ForModel(name, () => models.Single(v => v.Name == name).EngineStats);
-            models.Add(new ModelVersions(
-                name,
-                m.Versions.ToDictionary(v => v.Key, v => Serve(name, v.Value), StringComparer.Ordinal),
-                new CanaryController(m.Repository.Routing),
-                m.Repository.RoutingPath));
-        }
-        return ModelCatalog.Versioned(models, new VersionLoader(options, repository.Root, repository.Budget, Serve));
+        ModelCatalog? catalog = null;
+        var metricsOf = new ConcurrentDictionary<string, ServerMetrics>(StringComparer.Ordinal);
+        metricsOf[repository[0].Repository.Name] = metrics;
+        // Each model's vLLM metrics carry its own name and sum the engines of its versions loaded when scraped;
+        // models added at run time get theirs on their first load.
+        ServerMetrics MetricsOf(string model) => metricsOf.GetOrAdd(model, name => metrics.ForModel(name,
+            () => catalog!.Models.TryGetValue(name, out var m) ? m.EngineStats : EngineStatsSum.Of([])));
+        GenerationService Serve(string model, ServedModel served) => new(served, admission, MetricsOf(model), state, options.RetryAfterSeconds);
+        var models = repository.Select(m => new ModelVersions(
+            m.Repository.Name,
+            m.Versions.ToDictionary(v => v.Key, v => Serve(m.Repository.Name, v.Value), StringComparer.Ordinal),
+            new CanaryController(m.Repository.Routing),
+            m.Repository.RoutingPath)).ToList();
+        catalog = ModelCatalog.Versioned(models, new VersionLoader(options, repository.Root, repository.Budget, Serve));
+        return catalog;
     }
 }

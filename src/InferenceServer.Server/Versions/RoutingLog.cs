@@ -6,17 +6,21 @@ namespace InferenceServer.Server.Versions;
 /// <summary>Logs every routing change (advance, promotion, rollback, reconfiguration) and every rejected routing-file edit.</summary>
 public static partial class RoutingLog
 {
-    /// <summary>Subscribes to every model's changes and starts watching its routing file, reporting rejected edits.</summary>
+    /// <summary>Subscribes to every model's changes and starts watching its routing file, reporting rejected edits; models added later too.</summary>
     public static void AttachAndWatch(ModelCatalog catalog, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        foreach (var m in catalog.Models.Values)
-        {
-            string name = m.Name;
-            m.Controller.Changed += e => Changed(logger, name, e.Kind, e.Stable, e.Canary, e.FromWeight, e.ToWeight, e.Reason);
-            // Subscribed first, so the change an edit makes is logged too.
-            m.WatchRoutingFile(error => Rejected(logger, name, error.Message));
-        }
+        // Models loaded through the admin API later are attached as they come.
+        catalog.ModelAdded += m => Attach(m, logger);
+        foreach (var m in catalog.Models.Values) Attach(m, logger);
+    }
+
+    private static void Attach(ModelVersions m, ILogger logger)
+    {
+        string name = m.Name;
+        m.Controller.Changed += e => Changed(logger, name, e.Kind, e.Stable, e.Canary, e.FromWeight, e.ToWeight, e.Reason);
+        // Subscribed first, so the change an edit makes is logged too.
+        m.WatchRoutingFile(error => Rejected(logger, name, error.Message));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing of {Model}: {Kind}, stable {Stable}, canary {Canary} weight {From}% -> {To}%: {Reason}")]

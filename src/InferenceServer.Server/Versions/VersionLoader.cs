@@ -16,6 +16,9 @@ public sealed class VersionLoader(ServerOptions options, string root, KvBudget b
 {
     private readonly ConcurrentDictionary<ServedModel, byte> _loaded = new();
 
+    /// <summary>The models folder versions are read from.</summary>
+    public string Root => root;
+
     /// <summary>
     /// Loads <paramref name="version"/> of <paramref name="model"/> with <paramref name="kvCacheBytes"/> of KV cache (null: as
     /// <see cref="KvBudget.Reserve"/> decides). Throws <see cref="FileNotFoundException"/> without a manifest,

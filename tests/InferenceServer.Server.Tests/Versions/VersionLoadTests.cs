@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using InferenceServer.TestSupport;
 
 namespace InferenceServer.Server.Tests.Versions;
 
@@ -159,6 +160,36 @@ public sealed class VersionLoadTests : IAsyncLifetime
         var all = (await Task.WhenAll(clients)).SelectMany(s => s).ToList();
         Assert.NotEmpty(all);
         Assert.All(all, status => Assert.Equal(200, status));
+    }
+
+    [Fact]
+    public async Task A_model_added_to_the_folder_after_start_is_served_once_its_first_version_loads()
+    {
+        var (response, body) = await Json.PostAsync(_server.Http, "/admin/models/tale/versions/1/load", new { });
+        Assert.Equal((HttpStatusCode.NotFound, "model_not_found"), (response.StatusCode, body["error"]!["code"]!.GetValue<string>()));
+
+        string folder = Directory.CreateDirectory(Path.Combine(_server.Dir, "tale")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "1.json"), $$"""{"name": "tale", "version": "1", "path": "{{SharedModels.TinyStoriesQ8Gguf}}"}""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "2.json"), $$"""{"name": "tale", "version": "2", "path": "{{SharedModels.TinyStories}}"}""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), """{ "stable": "1", "canary": "2", "canary_weight": 20 }""");
+
+        // Small explicit KV caches: the budget's free half would otherwise go to the first load whole.
+        (response, body) = await Json.PostAsync(_server.Http, "/admin/models/tale/versions/1/load", new { kv_cache_memory = 2 << 20 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Its routing file names version 2, not loaded yet: version 1 serves alone until then.
+        Assert.Equal(("tale", "1"), (body["model"]!.GetValue<string>(), body["stable"]!.GetValue<string>()));
+        Assert.Null(body["canary"]);
+        Assert.Equal((200, "1"), Pick(await _server.CompleteAsync("u", "tale")));
+        Assert.Equal((200, "1"), Pick(await _server.CompleteAsync("u", "story")));
+        var models = JsonNode.Parse(await _server.Http.GetStringAsync("/v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+        Assert.Equal(["story", "tale"], models);
+        Assert.Equal(1, await MetricsText.ReadAsync(_server.Http, "vllm:request_success_total", "model_name=\"tale\",finished_reason=\"length\""));
+
+        (response, body) = await Json.PostAsync(_server.Http, "/admin/models/tale/versions/2/load", new { kv_cache_memory = 2 << 20 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("2", 20.0), (body["canary"]!.GetValue<string>(), body["canary_weight"]!.GetValue<double>()));
+        var states = JsonNode.Parse(await _server.Http.GetStringAsync("/admin/routing"))!.AsArray();
+        Assert.Equal(["story", "tale"], states.Select(m => m!["model"]!.GetValue<string>()));
     }
 
     private static TimeSpan RoutingSettle => Routing.Config.RoutingFileWatcher.Settle * 4;
