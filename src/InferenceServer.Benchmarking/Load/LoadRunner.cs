@@ -37,8 +37,17 @@ public sealed class LoadRunner(OpenAiStreamingClient client)
         {
             double now = Stopwatch.GetElapsedTime(start).TotalSeconds;
             if (nextArrival > now) await Task.Delay(TimeSpan.FromSeconds(nextArrival - now), cancellation).ConfigureAwait(false);
-            // With a duration, arrivals stop once it is over; requests in flight still finish and count.
-            if (plan.DurationSeconds is { } duration && Stopwatch.GetElapsedTime(start).TotalSeconds >= duration) break;
+            // The loop takes the request's slot before issuing it, so a capped run holds at most the cap in tasks (an
+            // infinite rate issues the next request when one finishes, not a backlog of waiters), and with a duration
+            // it stops waiting when time is up.
+            if (slots is not null && !await slots.WaitAsync(TimeLeft(start, plan.DurationSeconds), cancellation).ConfigureAwait(false)) break;
+            // With a duration, no request starts once it is over (one still waiting for a slot is not sent); requests
+            // in flight still finish and count.
+            if (TimeLeft(start, plan.DurationSeconds) == TimeSpan.Zero)
+            {
+                slots?.Release();
+                break;
+            }
             var prompt = prompts[i % prompts.Count];
             // On the thread pool, so a request's synchronous start (serialising, connecting, JIT) never delays the next arrival.
             tasks.Add(Task.Run(() => SendOneAsync(prompt, slots, start, counters, cancellation), cancellation));
@@ -48,9 +57,15 @@ public sealed class LoadRunner(OpenAiStreamingClient client)
         return new RunOutcome(outcomes, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
+    /// <summary>Time left to start requests: infinite without a duration, zero once it is over (capped to what a wait takes).</summary>
+    private static TimeSpan TimeLeft(long start, double? duration) =>
+        duration is { } d
+            ? TimeSpan.FromMilliseconds(Math.Clamp((d - Stopwatch.GetElapsedTime(start).TotalSeconds) * 1000, 0, int.MaxValue - 1))
+            : Timeout.InfiniteTimeSpan;
+
+    /// <summary>Sends one request that holds a slot of <paramref name="slots"/> (taken by the caller) and gives it back when done.</summary>
     private async Task<RequestOutcome> SendOneAsync(BenchPrompt prompt, SemaphoreSlim? slots, long start, LiveCounters counters, CancellationToken cancellation)
     {
-        if (slots is not null) await slots.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
             counters.Started();

@@ -15,7 +15,12 @@ public sealed class LoadRunnerTests
     /// <summary>Streams three chunks over ~150 ms, or answers 500 to the prompt "fail"; tracks the most requests in flight.</summary>
     private sealed class CountingHandler
     {
+        private const int Chunks = 3;
+        private static readonly TimeSpan ChunkDelay = TimeSpan.FromMilliseconds(50);
         private int _inFlight, _peak, _seen;
+
+        /// <summary>The least time the server holds an "ok" request.</summary>
+        public static double MinSeconds => Chunks * ChunkDelay.TotalSeconds;
 
         public int Peak => Volatile.Read(ref _peak);
 
@@ -36,9 +41,9 @@ public sealed class LoadRunnerTests
                     return;
                 }
                 Sse.Begin(context);
-                for (int i = 0; i < 3; i++)
+                for (int i = 0; i < Chunks; i++)
                 {
-                    await Task.Delay(50);
+                    await Task.Delay(ChunkDelay);
                     await Sse.CompletionChunkAsync(context, "t");
                 }
                 await Sse.UsageAsync(context, 2, 3);
@@ -51,13 +56,13 @@ public sealed class LoadRunnerTests
         }
     }
 
-    private static async Task<(RunOutcome Run, CountingHandler Server, LiveCounters Counters)> RunAsync(LoadPlan plan, IReadOnlyList<BenchPrompt> prompts)
+    private static async Task<(RunOutcome Run, CountingHandler Server, LiveCounters Counters)> RunAsync(LoadPlan plan, IReadOnlyList<BenchPrompt> prompts, CancellationToken cancellation = default)
     {
         var handler = new CountingHandler();
         await using var server = await FakeOpenAiServer.StartAsync(handler.HandleAsync);
         using var http = server.Client();
         var counters = new LiveCounters();
-        var run = await new LoadRunner(new OpenAiStreamingClient(http, EndpointKind.Completions, "m")).RunAsync(prompts, plan, counters, CancellationToken.None);
+        var run = await new LoadRunner(new OpenAiStreamingClient(http, EndpointKind.Completions, "m")).RunAsync(prompts, plan, counters, cancellation);
         return (run, handler, counters);
     }
 
@@ -102,6 +107,36 @@ public sealed class LoadRunnerTests
         Assert.InRange(run.Requests.Count, 3, 25);
         Assert.Equal(server.Seen, run.Requests.Count);
         Assert.All(run.Requests, r => Assert.True(r.SentAt < 0.5 + 0.1));
+        Assert.All(run.Requests, r => Assert.True(r.Success, r.Error));
+    }
+
+    [Fact]
+    public async Task A_duration_with_an_infinite_rate_and_a_cap_sends_no_request_after_it_and_ends_promptly()
+    {
+        const double duration = 1;
+        const int cap = 2;
+        var limit = TimeSpan.FromSeconds(10);
+        using var giveUp = new CancellationTokenSource(limit);
+        RunOutcome run;
+        CountingHandler server;
+        try
+        {
+            (run, server, _) = await RunAsync(new LoadPlan { DurationSeconds = duration, MaxConcurrency = cap }, [Prompts[0]], giveUp.Token);
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
+            throw new TimeoutException($"a {duration} s run was still going after {limit.TotalSeconds} s");
+        }
+        // Each slot sends one request after another and the server holds each at least MinSeconds, so no slot can
+        // start more than duration / MinSeconds + 1 before time is up.
+        int most = cap * ((int)Math.Floor(duration / CountingHandler.MinSeconds) + 1);
+        Assert.InRange(run.Requests.Count, cap, most);
+        Assert.Equal(server.Seen, run.Requests.Count);
+        Assert.InRange(server.Peak, 1, cap);
+        // None starts after the duration. A request is timed when its task sends it, which a busy machine can delay
+        // past the deadline; such a request was issued before it and holds a slot, so at most the cap can be late.
+        var late = run.Requests.Where(r => r.SentAt >= duration).Select(r => r.SentAt).ToList();
+        Assert.True(late.Count <= cap, $"sent after the duration: {string.Join(", ", late.Select(t => $"{t:F3} s"))}");
         Assert.All(run.Requests, r => Assert.True(r.Success, r.Error));
     }
 
