@@ -71,7 +71,9 @@ public sealed class StreamTimingTests
         var outcome = await SendWarmAsync(http, EndpointKind.Completions);
 
         Assert.True(outcome.Success, outcome.Error);
-        Assert.InRange(outcome.Ttft, 0.2 - Early, 0.2 + Slack);
+        // No upper bound on the TTFT itself: a loaded CI machine has delayed the server's first write by up to a
+        // second. What tells first-byte from last-byte stamping is the gap to the end of the response below.
+        Assert.True(outcome.Ttft >= 0.2 - Early, $"TTFT {outcome.Ttft}");
         // Stamped at its last byte instead, the event would be ~400 ms later, next to [DONE].
         Assert.True(outcome.Latency - outcome.Ttft >= 0.4 - Early, $"TTFT {outcome.Ttft}, latency {outcome.Latency}");
     }
