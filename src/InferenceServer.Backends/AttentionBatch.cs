@@ -32,6 +32,23 @@ public sealed class AttentionBatch
     /// <summary>Total new tokens in the batch.</summary>
     public int TokenCount => QueryStart[SequenceCount];
 
+    /// <summary>
+    /// The context decode attention is planned for (shared memory, split-K partitions): the longest context of the
+    /// batch rounded up to a power of two, at least <see cref="MinPlannedContext"/>, at most what a block-table row
+    /// holds. Steps in one bucket launch alike, so a CUDA graph captured for one serves the rest, while a short
+    /// context is not planned as if it were the model's longest.
+    /// </summary>
+    public int PlannedContext(int blockSize)
+    {
+        int longest = 1;
+        for (int s = 0; s < SequenceCount; s++) longest = Math.Max(longest, ContextLength[s]);
+        int capacity = MaxBlocksPerSequence * blockSize;
+        return Math.Min(capacity, Math.Max(MinPlannedContext, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)longest)));
+    }
+
+    /// <summary>The smallest bucket of <see cref="PlannedContext"/>.</summary>
+    public const int MinPlannedContext = 256;
+
     /// <summary>The block table row of one sequence.</summary>
     public Span<int> BlockTable(int sequence) => BlockTables.AsSpan(sequence * MaxBlocksPerSequence, MaxBlocksPerSequence);
 }

@@ -27,10 +27,10 @@ public sealed partial class CudaBackend
         int qStride = qHeads * layout.HeadDim;
         if (maxQueries == 1 && batch.TokenCount == sequences)
         {
-            // Decode plans for the longest context a block table row can hold, not this step's: shared memory and
-            // partitions then stay the same from step to step, which a captured graph needs (vLLM sizes for
-            // max_seq_len too); the kernels read each sequence's real length from the device.
-            maxContext = Math.Max(maxContext, maxBlocks * layout.BlockSize);
+            // Decode plans for the batch's context bucket, not its exact longest context: shared memory and partitions
+            // then stay the same from step to step within a bucket, which a captured graph needs (graphs are keyed by
+            // the bucket); the kernels read each sequence's real length from the device.
+            maxContext = Math.Max(maxContext, batch.PlannedContext(layout.BlockSize));
             // The single-pass kernel bounds the whole context (its logits sit in shared memory), window or not.
             if (maxContext <= PagedAttentionDecodeLaunch.MaxContext(layout.HeadDim))
             {

@@ -4,14 +4,14 @@ using InferenceServer.Core.Errors;
 namespace InferenceServer.Engine.Model;
 
 /// <summary>
-/// The decode forward captured once per (batch size, LoRA on/off) and replayed (vLLM's CUDA graphs). A shape runs
+/// The decode forward captured once per (batch size, LoRA on/off, planned context bucket) and replayed (vLLM's CUDA graphs). A shape runs
 /// eagerly the first time, so every buffer it needs has grown before it is captured on its second time; graphs are
 /// dropped when the backend reports that buffers moved. A capture that fails turns graphs off with the reason.
 /// </summary>
 internal sealed class DecodeGraphs(IGraphCapture capture) : IDisposable
 {
-    private readonly Dictionary<(int Tokens, bool Lora), ICapturedGraph> _graphs = [];
-    private readonly HashSet<(int Tokens, bool Lora)> _warmed = [];
+    private readonly Dictionary<(int Tokens, bool Lora, int Context), ICapturedGraph> _graphs = [];
+    private readonly HashSet<(int Tokens, bool Lora, int Context)> _warmed = [];
     private long _epoch = -1;
 
     /// <summary>Graphs captured so far (recaptures after buffers moved included).</summary>
@@ -24,7 +24,8 @@ internal sealed class DecodeGraphs(IGraphCapture capture) : IDisposable
     public string? DisabledReason { get; private set; }
 
     /// <summary>Runs <paramref name="body"/> (the forward after the embedding) for a decode batch, through a graph where one exists.</summary>
-    public void Run(ForwardBatch batch, Action body)
+    /// <param name="blockSize">Tokens per KV block (with the block tables' width, the longest plannable context).</param>
+    public void Run(ForwardBatch batch, int blockSize, Action body)
     {
         if (DisabledReason != null)
         {
@@ -39,7 +40,8 @@ internal sealed class DecodeGraphs(IGraphCapture capture) : IDisposable
             Clear();
             _epoch = capture.GraphEpoch;
         }
-        var key = (t, batch.Lora.Any);
+        // The attention launch's shape depends on the context bucket, so each bucket has its own graph.
+        var key = (t, batch.Lora.Any, batch.Attention.PlannedContext(blockSize));
         if (!_graphs.TryGetValue(key, out var graph))
         {
             if (_warmed.Add(key))

@@ -106,7 +106,7 @@ public sealed class ModelRunner : IDisposable
         if (_graphs != null && batch.Attention.TokenCount == batch.Attention.SequenceCount && batch.LogitCount == t)
         {
             _current = batch;
-            _graphs.Run(batch, _body);
+            _graphs.Run(batch, Cache.Layout.BlockSize, _body);
             _current = null;
             return;
         }

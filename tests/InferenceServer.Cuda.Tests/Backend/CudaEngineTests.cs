@@ -58,6 +58,44 @@ public sealed class CudaEngineTests : IDisposable
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [KernelCases(KernelDevices.Emulation, nameof(BlockSizes))]
+    [KernelCases(KernelDevices.Gpu, nameof(BlockSizes))]
+    public void Decode_that_crosses_a_context_bucket_captures_a_graph_per_bucket_and_matches(string device, int blockSize)
+    {
+        using var opened = ModelOpener.Open(SharedModels.TinyStories);
+        // A prompt just under 256 tokens: decoding 24 more crosses from the 256 bucket into the 512 one.
+        var sentence = opened.Tokenizer.Encode("Once upon a time, there was a little girl named Lily. ");
+        int[] prompt = [.. Enumerable.Repeat(sentence.Skip(1), 64).SelectMany(t => t).Take(AttentionBatchMinBucket - 10)];
+        var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, BlockSize = blockSize };
+        var sampling = Greedy with { MaxTokens = 24 };
+        int[] Generate(EngineOptions o, out EngineCore engine)
+        {
+            engine = new EngineCore(opened.Model, opened.Tokenizer, o);
+            engine.Add(1, new EngineRequest { PromptTokens = prompt, Sampling = sampling });
+            var tokens = new List<int>();
+            while (engine.HasUnfinished)
+                foreach (var output in engine.Step())
+                    if (output.TokenId >= 0) tokens.Add(output.TokenId);
+            return [.. tokens];
+        }
+        var expected = Generate(options, out var cpu);
+        cpu.Dispose();
+        var actual = Generate(options with { Device = DeviceOf(device) }, out var cuda);
+        using (cuda)
+        {
+            Assert.Equal(expected, actual);
+            var graphs = cuda.GraphStats!.Value;
+            Assert.Null(graphs.DisabledReason);
+            Assert.True(graphs.Captures >= 2, $"{graphs.Captures} captures: one per context bucket expected");
+            Assert.True(graphs.Replays > 0);
+        }
+    }
+
+    private const int AttentionBatchMinBucket = Backends.AttentionBatch.MinPlannedContext;
+
+    public static TheoryData<int> BlockSizes() => new(8, 16);
+
     public static TheoryData<string> HostSampling() => new("repetition-penalty", "logprobs");
 
     private enum Picked
