@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,6 +56,10 @@ std::vector<Kernel>& registry() {
     static std::vector<Kernel> kernels;
     return kernels;
 }
+
+// Canary bytes after each block's dynamic shared memory, to catch writes past what the launch asked for.
+constexpr std::size_t kSharedGuard = 256;
+constexpr unsigned char kGuardByte = 0xA5;
 
 struct Launch {
     const Kernel* kernel;
@@ -183,7 +188,7 @@ KEMU_NO_TSAN bool prepare_worker(Worker& w, Launch& launch, unsigned threads) {
     }
     unsigned warps = (threads + 31) / 32;
     w.exchange.assign(std::size_t{warps} * 64, 0);
-    if (w.dynamic_shared.size() < launch.shared_bytes + 16) w.dynamic_shared.resize(launch.shared_bytes + 16);
+    if (w.dynamic_shared.size() < launch.shared_bytes + 16 + kSharedGuard) w.dynamic_shared.resize(launch.shared_bytes + 16 + kSharedGuard);
     auto addr = reinterpret_cast<std::uintptr_t>(w.dynamic_shared.data());
     w.dynamic_shared_aligned = reinterpret_cast<unsigned char*>((addr + 15) & ~std::uintptr_t{15});
     w.launch = &launch;
@@ -287,9 +292,20 @@ KEMU_NO_TSAN void run_worker(Launch& launch, std::unique_ptr<Worker> w) {
     } else {
         blockDim = launch.block;
         gridDim = launch.grid;
+        unsigned char* guard = w->dynamic_shared_aligned + launch.shared_bytes;
         for (unsigned b; !launch.failed.load(std::memory_order_relaxed) && (b = launch.next_block++) < blocks;) {
             blockIdx = uint3{b % launch.grid.x, (b / launch.grid.x) % launch.grid.y, b / (launch.grid.x * launch.grid.y)};
+            std::memset(guard, kGuardByte, kSharedGuard);
             if (!run_block(*w, threads)) break;
+            // On a GPU a write past the launch's dynamic shared memory faults or corrupts a neighbour; here the bytes
+            // right after it are a canary checked after every block.
+            if (std::any_of(guard, guard + kSharedGuard, [](unsigned char c) { return c != kGuardByte; })) {
+                char buf[200];
+                std::snprintf(buf, sizeof buf, "%s block (%u,%u,%u) wrote past its %zu bytes of dynamic shared memory",
+                              launch.kernel->name.c_str(), blockIdx.x, blockIdx.y, blockIdx.z, launch.shared_bytes);
+                fail(launch, buf);
+                break;
+            }
         }
     }
     t_worker = nullptr;

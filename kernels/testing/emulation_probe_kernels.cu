@@ -105,3 +105,13 @@ extern "C" __global__ void test_philox(unsigned* out, const unsigned* in) {
     o[3] = r.w;
 }
 KERNEL_REGISTER(test_philox)
+
+// Each thread writes one float of dynamic shared memory: launched with less than blockDim.x floats of it, the last
+// threads write past the launch's allocation (a GPU would fault or corrupt); the emulation must report it.
+extern "C" __global__ void test_dynamic_shared_fill(float* out) {
+    KDYN_SHARED(float, s);
+    s[threadIdx.x] = static_cast<float>(threadIdx.x);
+    __syncthreads();
+    out[blockIdx.x * blockDim.x + threadIdx.x] = s[blockDim.x - 1 - threadIdx.x];
+}
+KERNEL_REGISTER(test_dynamic_shared_fill)

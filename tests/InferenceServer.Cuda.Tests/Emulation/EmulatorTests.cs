@@ -92,6 +92,22 @@ public sealed class EmulatorTests : IDisposable
     }
 
     [NeedsFact(Needs.Emulation)]
+    public void A_write_past_the_launchs_dynamic_shared_memory_is_reported_and_an_exact_fit_is_not()
+    {
+        const int Threads = 64;
+        nint output = _gpu.Allocate(2 * Threads * sizeof(float));
+        var args = new KernelArguments();
+        args.Add(output);
+        _gpu.Launcher.Launch("test_dynamic_shared_fill", new LaunchConfig(2, Threads, Threads * sizeof(float)), ref args);
+        var read = _gpu.Download<float>(output, Threads);
+        Assert.Equal(Enumerable.Range(0, Threads).Reverse().Select(i => (float)i), read);
+
+        var e = Assert.Throws<CudaException>(() => _gpu.Launcher.Launch("test_dynamic_shared_fill", new LaunchConfig(2, Threads, (Threads - 8) * sizeof(float)), ref args));
+        Assert.Equal(CudaResult.ErrorLaunchFailed, e.Result);
+        Assert.Contains("wrote past its 224 bytes of dynamic shared memory", e.Message, StringComparison.Ordinal);
+    }
+
+    [NeedsFact(Needs.Emulation)]
     public void Unknown_kernels_and_impossible_shapes_are_cuda_errors()
     {
         var args = new KernelArguments();
