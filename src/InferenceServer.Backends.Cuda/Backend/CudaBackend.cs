@@ -58,38 +58,29 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
 
     public IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        var shape = tensor.Shape;
-        if (shape.Count is < 1 or > 2)
-            throw new ArgumentException($"{tensor.Name}: expected a vector or a matrix, got {shape.Count} dimensions");
-        int rows = checked((int)tensor.Rows), cols = checked((int)tensor.Columns);
-        // Vectors (norms, biases) are tiny and the kernels take them in the activation type.
-        if (shape.Count == 1) storage = TensorDType.F32;
+        var layout = WeightLayout.Of(tensor, storage);
+        int rows = layout.Rows, cols = layout.Columns;
+        storage = layout.Storage;
         if (storage is not (TensorDType.F32 or TensorDType.F16 or TensorDType.BF16 or TensorDType.Q8_0))
             throw new NotSupportedException($"{tensor.Name}: the CUDA backend stores weights as f32, f16, bf16 or q8_0, not {storage}");
-        if (storage == TensorDType.Q8_0 && cols % 32 != 0)
-            throw new ArgumentException($"{tensor.Name}: Q8_0 needs rows of a multiple of 32 values, got {cols}");
+        layout.RequireWholeQ8Blocks(tensor.Name);
 
-        long srcRowBytes = tensor.DType.RowBytes(cols), dstRowBytes = storage.RowBytes(cols);
+        long srcRowBytes = tensor.DType.RowBytes(cols), dstRowBytes = layout.RowBytes;
         nint pointer = AllocateTracked(dstRowBytes * rows);
         int rowsPerChunk = (int)Math.Clamp(UploadChunkBytes / Math.Max(1, dstRowBytes), 1, rows);
-        var chunk = new byte[rowsPerChunk * dstRowBytes];
+        var chunk = tensor.DType == storage ? [] : new byte[rowsPerChunk * dstRowBytes];
         var widened = tensor.DType == storage ? [] : new float[cols];
         for (int r0 = 0; r0 < rows; r0 += rowsPerChunk)
         {
             int n = Math.Min(rowsPerChunk, rows - r0);
-            var source = new ReadOnlySpan<byte>(tensor.Data + r0 * srcRowBytes, checked((int)(n * srcRowBytes)));
-            if (tensor.DType == storage)
+            var rowsBytes = new ReadOnlySpan<byte>(tensor.Data + r0 * srcRowBytes, checked((int)(n * srcRowBytes)));
+            if (tensor.DType != storage)
             {
-                _device.Upload(source, pointer + (nint)(r0 * dstRowBytes));
-                continue;
+                // Converted on the host in chunks, so no whole converted copy of a big matrix is ever held.
+                fixed (byte* converted = chunk) TensorCodec.ConvertRows(tensor.Data + r0 * srcRowBytes, tensor.DType, converted, storage, n, cols, widened);
+                rowsBytes = chunk.AsSpan(0, (int)(n * dstRowBytes));
             }
-            for (int r = 0; r < n; r++)
-            {
-                TensorCodec.Decode(source.Slice((int)(r * srcRowBytes), (int)srcRowBytes), tensor.DType, widened);
-                TensorCodec.Encode(widened, storage, chunk.AsSpan((int)(r * dstRowBytes), (int)dstRowBytes));
-            }
-            _device.Upload<byte>(chunk.AsSpan(0, (int)(n * dstRowBytes)), pointer + (nint)(r0 * dstRowBytes));
+            _device.Upload(rowsBytes, pointer + (nint)(r0 * dstRowBytes));
         }
         return new CudaWeight(tensor, storage, rows, cols, pointer);
     }

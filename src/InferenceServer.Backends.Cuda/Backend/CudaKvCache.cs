@@ -1,5 +1,4 @@
 using InferenceServer.Backends.Cuda.Kernels;
-using InferenceServer.Core.Tensors;
 
 namespace InferenceServer.Backends.Cuda.Backend;
 
@@ -14,12 +13,8 @@ public sealed class CudaKvCache : IKvCache
     {
         _device = device;
         Layout = layout;
-        CacheType = layout.DType switch
-        {
-            TensorDType.F32 => KernelDType.F32,
-            TensorDType.BF16 => KernelDType.BF16,
-            _ => throw new NotSupportedException($"KV cache dtype {layout.DType}"),
-        };
+        // KvCacheLayout admits f32 and bf16 only, both kernel types.
+        CacheType = KernelDTypeExtensions.FromTensor(layout.DType);
         _k = new nint[layout.NumLayers];
         _v = new nint[layout.NumLayers];
         long bytes = layout.LayerElements * layout.ElementBytes;

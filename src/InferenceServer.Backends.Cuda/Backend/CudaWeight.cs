@@ -29,13 +29,7 @@ public sealed unsafe class CudaWeight : IDeviceWeight
     public nint Pointer { get; }
 
     /// <summary>The kernel element type of a dense (non-Q8_0) weight.</summary>
-    public KernelDType KernelType => DType switch
-    {
-        TensorDType.F32 => KernelDType.F32,
-        TensorDType.F16 => KernelDType.F16,
-        TensorDType.BF16 => KernelDType.BF16,
-        _ => throw new NotSupportedException($"{Name}: {DType} is not a dense kernel type"),
-    };
+    public KernelDType KernelType => KernelDTypeExtensions.FromTensor(DType);
 
     /// <summary>
     /// Row <paramref name="row"/> as the device holds it, widened to fp32, computed on the host from the mapped
@@ -46,9 +40,6 @@ public sealed unsafe class CudaWeight : IDeviceWeight
         long sourceRowBytes = _source.DType.RowBytes(Columns);
         var source = new ReadOnlySpan<byte>(_source.Data + row * sourceRowBytes, (int)sourceRowBytes);
         TensorCodec.Decode(source, _source.DType, destination);
-        if (_source.DType == DType) return;
-        Span<byte> stored = stackalloc byte[(int)DType.RowBytes(Columns)];
-        TensorCodec.Encode(destination, DType, stored);
-        TensorCodec.Decode(stored, DType, destination);
+        if (_source.DType != DType) TensorCodec.Round(destination, DType);
     }
 }

@@ -66,10 +66,7 @@ internal sealed class LoraStack : IDisposable
     private float[] Stored(ReadOnlySpan<float> values)
     {
         var result = values.ToArray();
-        if (_storage == TensorDType.F32) return result;
-        var encoded = new byte[_storage.RowBytes(result.Length)];
-        TensorCodec.Encode(result, _storage, encoded);
-        TensorCodec.Decode(encoded, _storage, result);
+        TensorCodec.Round(result, _storage);
         return result;
     }
 

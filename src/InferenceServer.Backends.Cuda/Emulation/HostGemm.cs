@@ -34,13 +34,5 @@ internal sealed unsafe class HostGemm : IDenseGemm
     }
 
     private static void WidenRow(KernelDType dtype, nint source, Span<float> destination)
-    {
-        var tensorType = dtype switch
-        {
-            KernelDType.F32 => Core.Tensors.TensorDType.F32,
-            KernelDType.F16 => Core.Tensors.TensorDType.F16,
-            _ => Core.Tensors.TensorDType.BF16,
-        };
-        TensorCodec.Decode(new ReadOnlySpan<byte>((void*)source, destination.Length * dtype.Size()), tensorType, destination);
-    }
+        => TensorCodec.Decode(new ReadOnlySpan<byte>((void*)source, destination.Length * dtype.Size()), dtype.ToTensor(), destination);
 }

@@ -1,3 +1,5 @@
+using InferenceServer.Core.Tensors;
+
 namespace InferenceServer.Backends.Cuda.Kernels;
 
 /// <summary>Element types kernels store activations and KV entries in (math is float throughout).</summary>
@@ -17,6 +19,24 @@ public static class KernelDTypeExtensions
         KernelDType.F32 => "f32",
         KernelDType.F16 => "f16",
         KernelDType.BF16 => "bf16",
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    /// <summary>The kernel type of a tensor storage type (f32, f16, bf16); others have no kernel instantiation.</summary>
+    public static KernelDType FromTensor(TensorDType dtype) => dtype switch
+    {
+        TensorDType.F32 => KernelDType.F32,
+        TensorDType.F16 => KernelDType.F16,
+        TensorDType.BF16 => KernelDType.BF16,
+        _ => throw new NotSupportedException($"{dtype} is not a kernel element type (f32, f16, bf16)"),
+    };
+
+    /// <summary>The tensor storage type of the same element layout.</summary>
+    public static TensorDType ToTensor(this KernelDType dtype) => dtype switch
+    {
+        KernelDType.F32 => TensorDType.F32,
+        KernelDType.F16 => TensorDType.F16,
+        KernelDType.BF16 => TensorDType.BF16,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 

@@ -37,16 +37,12 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
 
     public IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage)
     {
-        var shape = tensor.Shape;
-        if (shape.Count is < 1 or > 2)
-            throw new ArgumentException($"{tensor.Name}: expected a vector or a matrix, got {shape.Count} dimensions");
-        int rows = checked((int)tensor.Rows), cols = checked((int)tensor.Columns);
-        // Vectors (norms, biases) are tiny and read every token: always keep them as float32.
-        if (shape.Count == 1) storage = TensorDType.F32;
-        else if (cols % 32 != 0)
+        var layout = WeightLayout.Of(tensor, storage);
+        int rows = layout.Rows, cols = layout.Columns;
+        storage = layout.Storage;
+        if (!layout.IsVector && cols % 32 != 0)
             throw new ArgumentException($"{tensor.Name}: the CPU backend needs rows of a multiple of 32 values, got {cols}");
-        if (storage == TensorDType.Q8_0 && cols % 32 != 0)
-            throw new ArgumentException($"{tensor.Name}: Q8_0 needs rows of a multiple of 32 values");
+        layout.RequireWholeQ8Blocks(tensor.Name);
 
         CpuWeight weight;
         if (tensor.DType == storage)
@@ -55,14 +51,8 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
         }
         else
         {
-            long srcRowBytes = tensor.DType.RowBytes(cols), dstRowBytes = storage.RowBytes(cols);
-            byte* dst = (byte*)NativeMemory.AlignedAlloc((nuint)(dstRowBytes * rows), 64);
-            var tmp = new float[cols];
-            for (long r = 0; r < rows; r++)
-            {
-                TensorCodec.Decode(new ReadOnlySpan<byte>(tensor.Data + r * srcRowBytes, (int)srcRowBytes), tensor.DType, tmp);
-                TensorCodec.Encode(tmp, storage, new Span<byte>(dst + r * dstRowBytes, (int)dstRowBytes));
-            }
+            byte* dst = (byte*)NativeMemory.AlignedAlloc((nuint)(layout.RowBytes * rows), 64);
+            TensorCodec.ConvertRows(tensor.Data, tensor.DType, dst, storage, rows, cols, new float[cols]);
             weight = new CpuWeight(tensor.Name, storage, rows, cols, dst, owned: true);
         }
         lock (_weights) _weights.Add(weight);

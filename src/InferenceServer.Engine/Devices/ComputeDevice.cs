@@ -19,7 +19,7 @@ public enum ComputeDevice
     CudaEmulation,
 }
 
-/// <summary>Parsing and naming of <see cref="ComputeDevice"/> as the flag spells it.</summary>
+/// <summary>Parsing of <see cref="ComputeDevice"/> as the flag spells it.</summary>
 public static class ComputeDeviceNames
 {
     /// <summary>Accepted spellings: cpu, cuda, auto, cuda-emulation.</summary>
@@ -30,13 +30,5 @@ public static class ComputeDeviceNames
         "auto" => ComputeDevice.Auto,
         "cuda-emulation" => ComputeDevice.CudaEmulation,
         _ => throw new ArgumentException($"unknown device '{value}': use cpu, cuda, auto or cuda-emulation"),
-    };
-
-    public static string Name(this ComputeDevice device) => device switch
-    {
-        ComputeDevice.Cpu => "cpu",
-        ComputeDevice.Cuda => "cuda",
-        ComputeDevice.Auto => "auto",
-        _ => "cuda-emulation",
     };
 }

@@ -75,7 +75,7 @@ public sealed class ModelRunner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ForwardOnDevice(batch);
-        if (batch.LogitCount > 0) _backend.CopyToHost(_logits, logits[..(batch.LogitCount * Config.VocabSize)]);
+        if (batch.LogitCount > 0) CopyLogits(batch.LogitCount, logits);
     }
 
     /// <summary>

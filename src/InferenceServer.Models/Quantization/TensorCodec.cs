@@ -54,4 +54,38 @@ public static class TensorCodec
                 throw new ArgumentOutOfRangeException(nameof(dtype));
         }
     }
+
+    /// <summary>
+    /// Re-encodes <paramref name="rows"/> rows of <paramref name="columns"/> values from <paramref name="from"/> at
+    /// <paramref name="source"/> to <paramref name="to"/> at <paramref name="destination"/>, through fp32 one row at a
+    /// time in <paramref name="row"/> (at least <paramref name="columns"/> floats). Pointers, because weight matrices
+    /// pass the 2 GiB a span can cover.
+    /// </summary>
+    public static unsafe void ConvertRows(byte* source, TensorDType from, byte* destination, TensorDType to, long rows, int columns, Span<float> row)
+    {
+        int fromBytes = checked((int)from.RowBytes(columns)), toBytes = checked((int)to.RowBytes(columns));
+        var values = row[..columns];
+        for (long r = 0; r < rows; r++)
+        {
+            Decode(new ReadOnlySpan<byte>(source + r * fromBytes, fromBytes), from, values);
+            Encode(values, to, new Span<byte>(destination + r * toBytes, toBytes));
+        }
+    }
+
+    /// <summary>Replaces <paramref name="values"/> by what <paramref name="dtype"/> stores for them (fp16/bf16 rounding, Q8_0 blocks).</summary>
+    public static void Round(Span<float> values, TensorDType dtype)
+    {
+        if (dtype == TensorDType.F32) return;
+        int bytes = checked((int)dtype.RowBytes(values.Length));
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
+        try
+        {
+            Encode(values, dtype, rented.AsSpan(0, bytes));
+            Decode(rented.AsSpan(0, bytes), dtype, values);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using InferenceServer.Backends.Cuda.Kernels;
-using InferenceServer.Core.Tensors;
 using InferenceServer.Cuda.Tests.Support;
 
 namespace InferenceServer.Cuda.Tests.Conformance;
@@ -94,7 +93,7 @@ public sealed class ElementwiseConformanceTests : IDisposable
         byte[] table = DTypeCodec.Encode(DTypeCodec.Random(rng, vocab * width), dtype);
         // First and last rows, repeats, and random ids.
         int[] ids = [0, vocab - 1, .. Enumerable.Range(0, 13).Select(_ => rng.Next(vocab)), vocab - 1];
-        var expected = _cpu.Embedding(ids, _cpu.Weight(table, ToTensorDType(dtype), vocab, width));
+        var expected = _cpu.Embedding(ids, _cpu.Weight(table, dtype.ToTensor(), vocab, width));
         using var gpu = new DeviceScope(device);
         nint output = gpu.Allocate((long)ids.Length * width * dtype.Size());
         EmbeddingLaunch.Launch(gpu.Launcher, dtype, output, gpu.Upload(table), gpu.Upload(ids), ids.Length, vocab, width);
@@ -120,13 +119,6 @@ public sealed class ElementwiseConformanceTests : IDisposable
     }
 
     public static TheoryData<KernelDType> DTypes() => new(Enum.GetValues<KernelDType>());
-
-    private static TensorDType ToTensorDType(KernelDType dtype) => dtype switch
-    {
-        KernelDType.F32 => TensorDType.F32,
-        KernelDType.F16 => TensorDType.F16,
-        _ => TensorDType.BF16,
-    };
 
     public void Dispose() => _cpu.Dispose();
 }
