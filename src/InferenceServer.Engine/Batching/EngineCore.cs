@@ -250,8 +250,13 @@ public sealed class EngineCore : IDisposable
         _runner.ForwardOnDevice(_batch);
         int logitRows = _batch.LogitCount;
         // Plain greedy rows need only their argmax: where the backend computes it, no logits cross to the host.
-        bool picked = logitRows > 0 && OnlyPlainGreedy(items) && _runner.TryArgmax(logitRows, _picked);
-        if (picked) DevicePickedTokens += logitRows;
+        // (The CPU backend has no device argmax, so it skips the scan of the rows' sampling parameters.)
+        bool picked = logitRows > 0 && _runner.HasDeviceArgmax && OnlyPlainGreedy(items);
+        if (picked)
+        {
+            _runner.Argmax(logitRows, _picked);
+            DevicePickedTokens += logitRows;
+        }
         else if (logitRows > 0) _runner.CopyLogits(logitRows, _logits);
         int vocab = Config.VocabSize, row = 0;
         for (int i = 0; i < items.Count; i++)

@@ -78,16 +78,14 @@ public sealed class ModelRunner : IDisposable
         if (batch.LogitCount > 0) CopyLogits(batch.LogitCount, logits);
     }
 
+    /// <summary>Whether the backend can pick greedy tokens where the logits live (<see cref="Argmax"/>).</summary>
+    public bool HasDeviceArgmax => _backend is IDeviceArgmax;
+
     /// <summary>
-    /// Picks the greedy token of each of the last <see cref="ForwardOnDevice"/>'s logit rows on the backend, or
-    /// returns false when the backend cannot (the caller then copies the logits with <see cref="CopyLogits"/>).
+    /// Picks the greedy token of each of the last <see cref="ForwardOnDevice"/>'s first <paramref name="rows"/> logit
+    /// rows on the backend (only where <see cref="HasDeviceArgmax"/>; otherwise copy them with <see cref="CopyLogits"/>).
     /// </summary>
-    public bool TryArgmax(int rows, Span<int> tokens)
-    {
-        if (_backend is not IDeviceArgmax device) return false;
-        device.Argmax(_logits, rows, Config.VocabSize, tokens);
-        return true;
-    }
+    public void Argmax(int rows, Span<int> tokens) => ((IDeviceArgmax)_backend).Argmax(_logits, rows, Config.VocabSize, tokens);
 
     /// <summary>Copies the first <paramref name="rows"/> logit rows of the last <see cref="ForwardOnDevice"/> to the host.</summary>
     public void CopyLogits(int rows, Span<float> logits) => _backend.CopyToHost(_logits, logits[..(rows * Config.VocabSize)]);
