@@ -1,11 +1,17 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Core.Tensors;
+
+using InferenceServer.TestSupport;
 
 namespace InferenceServer.Backends.Tests;
 
 public sealed class CpuAttentionTests : IDisposable
 {
-    private readonly CpuBackend _backend = new(threads: 2);
+    private CpuBackend _backend = null!;
+
+    /// <summary>The backend of this test, on <paramref name="isa"/>'s kernels.</summary>
+    private void Use(CpuIsa isa) => _backend = new CpuBackend(threads: 2, isa);
 
     public static TheoryData<int, int, int, int> Shapes() => new()
     {
@@ -18,9 +24,10 @@ public sealed class CpuAttentionTests : IDisposable
     };
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Paged_attention_over_scattered_blocks_matches_contiguous_reference(int qHeads, int kvHeads, int headDim, int blockSize)
+    [EveryCpuPathMember(nameof(Shapes))]
+    public void Paged_attention_over_scattered_blocks_matches_contiguous_reference(CpuIsa isa, int qHeads, int kvHeads, int headDim, int blockSize)
     {
+        Use(isa);
         // Three sequences: a prefill chunk on an empty cache, a chunk after a cached prefix, and a decode token.
         int[] cached = [0, 11, 37];
         int[] fresh = [7, 5, 1];
@@ -28,9 +35,10 @@ public sealed class CpuAttentionTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Bf16_kv_cache_attends_over_the_rounded_keys_and_values(int qHeads, int kvHeads, int headDim, int blockSize)
+    [EveryCpuPathMember(nameof(Shapes))]
+    public void Bf16_kv_cache_attends_over_the_rounded_keys_and_values(CpuIsa isa, int qHeads, int kvHeads, int headDim, int blockSize)
     {
+        Use(isa);
         RunAndCompare(qHeads, kvHeads, headDim, blockSize, [0, 11, 37], [7, 5, 1], slidingWindow: 0, seed: qHeads * 100 + headDim, TensorDType.BF16);
         // Chunks longer than one query tile, after a cached prefix, and with a sliding window.
         RunAndCompare(qHeads, kvHeads, headDim, blockSize, [0, 11, 3], [40, 17, 1], slidingWindow: 0, seed: qHeads + headDim, TensorDType.BF16);
@@ -49,10 +57,11 @@ public sealed class CpuAttentionTests : IDisposable
     }
 
     [Theory]
-    [InlineData(4, 6)]
-    [InlineData(32, 21)]   // window starts inside a block, on the 16-wide vector path
-    public void Sliding_window_limits_how_far_back_tokens_look(int blockSize, int window)
+    [EveryCpuPath(4, 6)]
+    [EveryCpuPath(32, 21)]   // window starts inside a block, on the 16-wide vector path
+    public void Sliding_window_limits_how_far_back_tokens_look(CpuIsa isa, int blockSize, int window)
     {
+        Use(isa);
         RunAndCompare(4, 2, 64, blockSize, cached: [70, 0], fresh: [3, 40], slidingWindow: window, seed: 5);
     }
 
@@ -178,5 +187,5 @@ public sealed class CpuAttentionTests : IDisposable
 
     private static float[] RandomRow(Random rng, int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
 
-    public void Dispose() => _backend.Dispose();
+    public void Dispose() => _backend?.Dispose();
 }

@@ -1,21 +1,28 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.Config;
+
+using InferenceServer.TestSupport;
 
 namespace InferenceServer.Backends.Tests;
 
 public sealed class CpuElementwiseTests : IDisposable
 {
-    private readonly CpuBackend _backend = new(threads: 2);
+    private CpuBackend _backend = null!;
+
+    /// <summary>The backend of this test, on <paramref name="isa"/>'s kernels.</summary>
+    private void Use(CpuIsa isa) => _backend = new CpuBackend(threads: 2, isa);
     private readonly TestWeights _weights = new();
     private readonly Random _rng = new(42);
 
     [Theory]
-    [InlineData(1, 128)]
-    [InlineData(5, 100)]
-    [InlineData(3, 16)]
-    public void RmsNorm_matches_reference(int rows, int dim)
+    [EveryCpuPath(1, 128)]
+    [EveryCpuPath(5, 100)]
+    [EveryCpuPath(3, 16)]
+    public void RmsNorm_matches_reference(CpuIsa isa, int rows, int dim)
     {
+        Use(isa);
         var x = Random(rows * dim);
         var weight = Random(dim);
         var y = Run(x, rows * dim, (xb, yb) => _backend.RmsNorm(xb, _backend.LoadWeight(_weights.Vector("n.vector", weight), TensorDType.F32), 1e-5f, rows, dim, yb));
@@ -29,11 +36,12 @@ public sealed class CpuElementwiseTests : IDisposable
     }
 
     [Theory]
-    [InlineData(64, null)]
-    [InlineData(16, null)]
-    [InlineData(128, 8.0)]
-    public void Rope_rotates_pairs_half_a_head_apart(int headDim, double? llama3Factor)
+    [EveryCpuPath(64, null)]
+    [EveryCpuPath(16, null)]
+    [EveryCpuPath(128, 8.0)]
+    public void Rope_rotates_pairs_half_a_head_apart(CpuIsa isa, int headDim, double? llama3Factor)
     {
+        Use(isa);
         var scaling = llama3Factor is double f ? new RopeScaling(f, 1, 4, 64) : null;
         var table = new RopeTable(200, headDim, 10000, scaling);
         int tokens = 3, qHeads = 4, kvHeads = 2;
@@ -74,9 +82,11 @@ public sealed class CpuElementwiseTests : IDisposable
         return (1 - smooth) * invFreq / s.Factor + smooth * invFreq;
     }
 
-    [Fact]
-    public void SiluMul_and_Add_match_reference()
+    [Theory]
+    [EveryCpuPath]
+    public void SiluMul_and_Add_match_reference(CpuIsa isa)
     {
+        Use(isa);
         int n = 3 * 37;
         var gate = Random(n);
         var up = Random(n);
@@ -93,12 +103,13 @@ public sealed class CpuElementwiseTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TensorDType.F32)]
-    [InlineData(TensorDType.F16)]
-    [InlineData(TensorDType.BF16)]
-    [InlineData(TensorDType.Q8_0)]
-    public void Embedding_and_GatherRows_copy_decoded_rows(TensorDType dtype)
+    [EveryCpuPath(TensorDType.F32)]
+    [EveryCpuPath(TensorDType.F16)]
+    [EveryCpuPath(TensorDType.BF16)]
+    [EveryCpuPath(TensorDType.Q8_0)]
+    public void Embedding_and_GatherRows_copy_decoded_rows(CpuIsa isa, TensorDType dtype)
     {
+        Use(isa);
         var table = _backend.LoadWeight(_weights.Make("emb", dtype, 10, 64, _rng, out var exact), dtype);
         int[] ids = [3, 0, 9, 3];
         var yb = _backend.Allocate(ids.Length * 64);
@@ -136,7 +147,7 @@ public sealed class CpuElementwiseTests : IDisposable
 
     public void Dispose()
     {
-        _backend.Dispose();
+        _backend?.Dispose();
         _weights.Dispose();
     }
 }

@@ -1,14 +1,20 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Backends.Lora;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Quantization;
 
+using InferenceServer.TestSupport;
+
 namespace InferenceServer.Backends.Tests;
 
 public sealed class CpuLoraTests : IDisposable
 {
-    private readonly CpuBackend _backend = new(threads: 2);
+    private CpuBackend _backend = null!;
+
+    /// <summary>The backend of this test, on <paramref name="isa"/>'s kernels.</summary>
+    private void Use(CpuIsa isa) => _backend = new CpuBackend(threads: 2, isa);
 
     private static LoraAdapter RandomAdapter(string name, int rank, int inF, int outF, LoraTarget target, Random rng)
     {
@@ -64,17 +70,18 @@ public sealed class CpuLoraTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 64, 96, TensorDType.F32)]
-    [InlineData(8, 128, 40, TensorDType.F32)]
-    [InlineData(64, 33, 17, TensorDType.F32)]     // sizes off the 16-wide vector
-    [InlineData(64, 768, 2048, TensorDType.F32)]  // several column blocks
-    [InlineData(1, 64, 96, TensorDType.BF16)]
-    [InlineData(8, 128, 40, TensorDType.BF16)]
-    [InlineData(64, 33, 17, TensorDType.BF16)]
-    [InlineData(64, 2048, 768, TensorDType.BF16)]
-    [InlineData(7, 48, 330, TensorDType.BF16)]    // odd rank, 64-, 16- and 1-wide column tails
-    public void Rows_get_their_own_slots_delta_and_base_rows_stay_untouched(int rank, int inF, int outF, TensorDType dtype)
+    [EveryCpuPath(1, 64, 96, TensorDType.F32)]
+    [EveryCpuPath(8, 128, 40, TensorDType.F32)]
+    [EveryCpuPath(64, 33, 17, TensorDType.F32)]     // sizes off the 16-wide vector
+    [EveryCpuPath(64, 768, 2048, TensorDType.F32)]  // several column blocks
+    [EveryCpuPath(1, 64, 96, TensorDType.BF16)]
+    [EveryCpuPath(8, 128, 40, TensorDType.BF16)]
+    [EveryCpuPath(64, 33, 17, TensorDType.BF16)]
+    [EveryCpuPath(64, 2048, 768, TensorDType.BF16)]
+    [EveryCpuPath(7, 48, 330, TensorDType.BF16)]    // odd rank, 64-, 16- and 1-wide column tails
+    public void Rows_get_their_own_slots_delta_and_base_rows_stay_untouched(CpuIsa isa, int rank, int inF, int outF, TensorDType dtype)
     {
+        Use(isa);
         var rng = new Random(rank + inF);
         var a = RandomAdapter("a", rank, inF, outF, LoraTarget.UpProj, rng);
         var b = RandomAdapter("b", Math.Max(1, rank / 2), inF, outF, LoraTarget.UpProj, rng);
@@ -94,10 +101,11 @@ public sealed class CpuLoraTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TensorDType.F32)]
-    [InlineData(TensorDType.BF16)]
-    public void A_rows_result_does_not_depend_on_the_other_rows_of_its_batch(TensorDType dtype)
+    [EveryCpuPath(TensorDType.F32)]
+    [EveryCpuPath(TensorDType.BF16)]
+    public void A_rows_result_does_not_depend_on_the_other_rows_of_its_batch(CpuIsa isa, TensorDType dtype)
     {
+        Use(isa);
         const int inF = 96, outF = 200;
         var rng = new Random(5);
         LoraAdapter?[] slots = [RandomAdapter("a", 16, inF, outF, LoraTarget.UpProj, rng), RandomAdapter("b", 5, inF, outF, LoraTarget.UpProj, rng)];
@@ -112,9 +120,11 @@ public sealed class CpuLoraTests : IDisposable
         }
     }
 
-    [Fact]
-    public void An_op_after_the_first_allocates_nothing()
+    [Theory]
+    [EveryCpuPath]
+    public void An_op_after_the_first_allocates_nothing(CpuIsa isa)
     {
+        Use(isa);
         const int inF = 64, outF = 96, rows = 40;
         var rng = new Random(9);
         _backend.AllocateLoraSlots(3, TensorDType.BF16);
@@ -129,9 +139,13 @@ public sealed class CpuLoraTests : IDisposable
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void Slots_store_only_f32_or_bf16()
-        => Assert.Throws<ArgumentException>(() => _backend.AllocateLoraSlots(2, TensorDType.Q8_0));
+    [Theory]
+    [EveryCpuPath]
+    public void Slots_store_only_f32_or_bf16(CpuIsa isa)
+    {
+        Use(isa);
+        Assert.Throws<ArgumentException>(() => _backend.AllocateLoraSlots(2, TensorDType.Q8_0));
+    }
 
-    public void Dispose() => _backend.Dispose();
+    public void Dispose() => _backend?.Dispose();
 }

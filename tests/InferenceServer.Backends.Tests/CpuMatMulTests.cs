@@ -1,12 +1,18 @@
 using InferenceServer.Backends.Cpu;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Backends.Cpu.Kernels;
 using InferenceServer.Core.Tensors;
+
+using InferenceServer.TestSupport;
 
 namespace InferenceServer.Backends.Tests;
 
 public sealed class CpuMatMulTests : IDisposable
 {
-    private readonly CpuBackend _backend = new(threads: 2);
+    private CpuBackend _backend = null!;
+
+    /// <summary>The backend of this test, on <paramref name="isa"/>'s kernels.</summary>
+    private void Use(CpuIsa isa) => _backend = new CpuBackend(threads: 2, isa);
     private readonly TestWeights _weights = new();
 
     public static TheoryData<TensorDType, int, int, int> Cases()
@@ -24,9 +30,10 @@ public sealed class CpuMatMulTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void MatMul_matches_double_reference(TensorDType dtype, int rows, int outFeatures, int inFeatures)
+    [EveryCpuPathMember(nameof(Cases))]
+    public void MatMul_matches_double_reference(CpuIsa isa, TensorDType dtype, int rows, int outFeatures, int inFeatures)
     {
+        Use(isa);
         var rng = new Random(outFeatures * 31 + inFeatures + rows);
         var tensor = _weights.Make("w", dtype, outFeatures, inFeatures, rng, out var exact);
         var biasValues = Enumerable.Range(0, outFeatures).Select(i => (float)(rng.NextDouble() - 0.5)).ToArray();
@@ -41,9 +48,9 @@ public sealed class CpuMatMulTests : IDisposable
 
         var y = new float[rows * outFeatures];
         _backend.CopyToHost(yb, y);
-        // Q8_0 GEMV, and GEMM where VNNI exists, quantize activations to int8 (as llama.cpp does): allow that
-        // error, relative to Σ|w·x|.
-        bool int8 = dtype == TensorDType.Q8_0 && (rows <= 4 || GemmQ8_0Work.IsSupported);
+        // Q8_0 matmuls on paths with int8 dot products quantize activations to int8 (as llama.cpp does): allow
+        // that error, relative to Σ|w·x|.
+        bool int8 = dtype == TensorDType.Q8_0 && _backend.QuantizesActivations(rows);
         double relative = int8 ? 1e-2 : 1e-5;
         for (int t = 0; t < rows; t++)
         {
@@ -63,13 +70,16 @@ public sealed class CpuMatMulTests : IDisposable
     }
 
     [Theory]
-    [InlineData(5, 96, 64)]
-    [InlineData(17, 256, 160)]
-    [InlineData(40, 100, 96)]
-    public void Q8_0_gemm_rows_equal_the_gemv_of_each_row(int rows, int outFeatures, int inFeatures)
+    [EveryCpuPath(5, 96, 64)]
+    [EveryCpuPath(17, 256, 160)]
+    [EveryCpuPath(40, 100, 96)]
+    public void Q8_0_gemm_rows_equal_the_gemv_of_each_row(CpuIsa isa, int rows, int outFeatures, int inFeatures)
     {
-        // Both paths take the same int8 dot products of the same quantized activations; only the float
-        // accumulation order differs, so any packing or tiling mistake shows far above that rounding.
+        Use(isa);
+        // Both kernels take the same int8 dot products of the same quantized activations; only the float
+        // accumulation order differs, so any packing or tiling mistake shows far above that rounding. (A path
+        // whose GEMM dequantizes weights instead is checked against the double reference above.)
+        if (!_backend.QuantizesActivations(rows)) return;
         var rng = new Random(rows * 7 + outFeatures);
         var w = _backend.LoadWeight(_weights.Make("w", TensorDType.Q8_0, outFeatures, inFeatures, rng, out _), TensorDType.Q8_0);
         var x = Enumerable.Range(0, rows * inFeatures).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -92,9 +102,11 @@ public sealed class CpuMatMulTests : IDisposable
         }
     }
 
-    [Fact]
-    public void LoadWeight_converts_between_storage_types()
+    [Theory]
+    [EveryCpuPath]
+    public void LoadWeight_converts_between_storage_types(CpuIsa isa)
     {
+        Use(isa);
         var rng = new Random(7);
         var tensor = _weights.Make("w", TensorDType.F32, 8, 64, rng, out var exact);
         foreach (var storage in new[] { TensorDType.F16, TensorDType.BF16, TensorDType.Q8_0 })
@@ -119,9 +131,11 @@ public sealed class CpuMatMulTests : IDisposable
         }
     }
 
-    [Fact]
-    public void LoadWeight_rejects_rows_that_are_not_a_multiple_of_32()
+    [Theory]
+    [EveryCpuPath]
+    public void LoadWeight_rejects_rows_that_are_not_a_multiple_of_32(CpuIsa isa)
     {
+        Use(isa);
         var tensor = _weights.Make("odd", TensorDType.F32, 4, 48, new Random(1), out _);
         var e = Assert.Throws<ArgumentException>(() => _backend.LoadWeight(tensor, TensorDType.F32));
         Assert.Contains("odd", e.Message, StringComparison.Ordinal);
@@ -130,7 +144,7 @@ public sealed class CpuMatMulTests : IDisposable
 
     public void Dispose()
     {
-        _backend.Dispose();
+        _backend?.Dispose();
         _weights.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-using InferenceServer.Backends.Cpu.Kernels;
+using System.Numerics.Tensors;
 using InferenceServer.Backends.Cuda.Kernels;
 using InferenceServer.Models.Quantization;
 
@@ -21,7 +21,7 @@ internal sealed unsafe class HostGemm : IDenseGemm
             WidenRow(inputs, w + (nint)((long)o * k * inputs.Size()), row);
             fixed (float* wr = row, xr = xs)
             {
-                for (int r = 0; r < rows; r++) yp[(long)r * nOut + o] = VectorMath.Dot(xr + (long)r * k, wr, k);
+                for (int r = 0; r < rows; r++) yp[(long)r * nOut + o] = TensorPrimitives.Dot(new ReadOnlySpan<float>(xr + (long)r * k, k), new ReadOnlySpan<float>(wr, k));
             }
         });
     }

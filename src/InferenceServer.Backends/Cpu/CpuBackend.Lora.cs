@@ -12,8 +12,6 @@ namespace InferenceServer.Backends.Cpu;
 public sealed unsafe partial class CpuBackend : ILoraCompute
 {
     private readonly LoraPlan _loraPlan = new();
-    private readonly LoraWork<F32Kv> _loraF32 = new();
-    private readonly LoraWork<BF16Kv> _loraBF16 = new();
     private CpuLoraSlot[] _loraSlots = [];
     private int[] _loraGroupOf = [];
     private float[] _loraT = [];
@@ -31,7 +29,6 @@ public sealed unsafe partial class CpuBackend : ILoraCompute
         _loraSlots = new CpuLoraSlot[slots];
         for (int i = 0; i < slots; i++) _loraSlots[i] = new CpuLoraSlot();
         _loraGroupOf = new int[slots];
-        _loraF32.Plan = _loraBF16.Plan = _loraPlan;
     }
 
     public void LoadLoraSlot(int slot, LoraAdapter? adapter)
@@ -54,8 +51,7 @@ public sealed unsafe partial class CpuBackend : ILoraCompute
         fixed (float* t = _loraT)
         {
             plan.T = t;
-            if (LoraDType == TensorDType.BF16) _pool.Run(_loraBF16, plan.ItemCount);
-            else _pool.Run(_loraF32, plan.ItemCount);
+            _kernels.Lora(_pool, plan, LoraDType);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using InferenceServer.Backends.Cpu.Kernels;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Backends.Cpu.Threading;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.Quantization;
@@ -8,8 +9,9 @@ using InferenceServer.Models.Weights;
 namespace InferenceServer.Backends.Cpu;
 
 /// <summary>
-/// The CPU backend: C# SIMD kernels (AVX-512 where present) spread over a fixed worker pool. It is what runs on
-/// machines without a GPU and the reference the CUDA kernels are checked against.
+/// The CPU backend: C# SIMD kernels for the CPU's instruction set (AVX-512, AVX2, ARM64 NEON, or portable 128-bit
+/// vectors; chosen once at construction) spread over a fixed worker pool. It is what runs on machines without a
+/// GPU and the reference the CUDA kernels are checked against.
 /// </summary>
 public sealed unsafe partial class CpuBackend : IComputeBackend
 {
@@ -17,23 +19,34 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     private readonly List<nint> _allocations = [];
     private readonly List<CpuWeight> _weights = [];
     private readonly Scratch _scratch;
-    private readonly PagedAttentionWork<F32Kv> _attention = new();
-    private readonly PagedAttentionWork<BF16Kv> _attentionBF16 = new();
-    private readonly GemvQ8_0Work _gemvQ8 = new();
-    private readonly GemmQ8_0Work _gemmQ8Int;
+    private readonly CpuKernels _kernels;
 
-    public CpuBackend(int threads = 0)
+    /// <summary>
+    /// A backend on <paramref name="threads"/> threads (0: one per processor) running the kernels of
+    /// <paramref name="isa"/> (default: the fastest path this CPU and runtime support, <see cref="CpuIsaSupport.Best"/>).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The CPU cannot run <paramref name="isa"/>.</exception>
+    public CpuBackend(int threads = 0, CpuIsa? isa = null)
     {
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _kernels = CpuKernels.Create(isa ?? CpuIsaSupport.Best, Threads);
         _pool = new CpuWorkerPool(Threads);
         _scratch = new Scratch(Threads);
-        _gemmQ8Int = new GemmQ8_0Work(Threads);
     }
 
     public string Name => "cpu";
 
     /// <summary>Threads kernels run on, the caller included.</summary>
     public int Threads { get; }
+
+    /// <summary>The instruction-set path the kernels run.</summary>
+    public CpuIsa Isa => _kernels.Isa;
+
+    /// <summary>What the path uses and on how many threads, as the startup line shows it: <c>cpu: avx2+fma, 2 threads</c>.</summary>
+    public string Description => $"cpu: {_kernels.Description}, {Threads} threads";
+
+    /// <summary>Whether Q8_0 matmuls of <paramref name="rows"/> rows quantize activations to int8 on this path (else weights are dequantized to float).</summary>
+    public bool QuantizesActivations(int rows) => _kernels.Int8Q8_0(rows);
 
     public IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage)
     {
@@ -90,12 +103,12 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     }
 
     public void RmsNorm(DeviceBuffer x, IDeviceWeight weight, float eps, int rows, int dim, DeviceBuffer y)
-        => NormKernels.RmsNorm((float*)x.Pointer, ((CpuWeight)weight).Floats, eps, rows, dim, (float*)y.Pointer);
+        => _kernels.RmsNorm((float*)x.Pointer, ((CpuWeight)weight).Floats, eps, rows, dim, (float*)y.Pointer);
 
     public void Rope(DeviceBuffer q, DeviceBuffer k, ReadOnlySpan<int> positions, int qHeads, int kvHeads, int headDim, RopeTable table)
     {
-        RopeKernel.Apply((float*)q.Pointer, positions.Length, qHeads, headDim, positions, table);
-        RopeKernel.Apply((float*)k.Pointer, positions.Length, kvHeads, headDim, positions, table);
+        _kernels.Rope((float*)q.Pointer, positions.Length, qHeads, headDim, positions, table);
+        _kernels.Rope((float*)k.Pointer, positions.Length, kvHeads, headDim, positions, table);
     }
 
     public void WriteKv(IKvCache cache, int layer, DeviceBuffer k, DeviceBuffer v, ReadOnlySpan<int> slotMapping)
@@ -128,41 +141,10 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     }
 
     public void Attention(DeviceBuffer q, IKvCache cache, int layer, AttentionBatch batch, int qHeads, float scale, int slidingWindow, DeviceBuffer output)
-    {
-        var c = (CpuKvCache)cache;
-        if (c.Layout.DType == TensorDType.BF16) Attention(_attentionBF16, q, c, layer, batch, qHeads, scale, slidingWindow, output);
-        else Attention(_attention, q, c, layer, batch, qHeads, scale, slidingWindow, output);
-    }
-
-    private void Attention<TKv>(PagedAttentionWork<TKv> work, DeviceBuffer q, CpuKvCache c, int layer, AttentionBatch batch, int qHeads, float scale, int slidingWindow, DeviceBuffer output)
-        where TKv : struct, IKvElements
-    {
-        var layout = c.Layout;
-        int maxContext = 0;
-        for (int s = 0; s < batch.SequenceCount; s++) maxContext = Math.Max(maxContext, batch.ContextLength[s]);
-        work.Q = (float*)q.Pointer;
-        work.KCache = c.K(layer);
-        work.VCache = c.V(layer);
-        work.Output = (float*)output.Pointer;
-        work.Batch = batch;
-        work.QHeads = qHeads;
-        work.KvHeads = layout.NumKvHeads;
-        work.HeadDim = layout.HeadDim;
-        work.BlockSize = layout.BlockSize;
-        work.Scale = scale;
-        work.SlidingWindow = slidingWindow;
-        work.Scores = _scratch.Scores((long)(qHeads / layout.NumKvHeads) * maxContext);
-        if (layout.DType != TensorDType.F32)
-        {
-            long blocks = (maxContext + layout.BlockSize - 1) / layout.BlockSize + 1;
-            work.Widened = _scratch.Widened(2 * blocks * layout.BlockSize * layout.HeadDim);
-        }
-        int tiles = work.PlanTiles();
-        _pool.Run(work, tiles * layout.NumKvHeads, grain: 1);
-    }
+        => _kernels.Attention(_pool, _scratch, (float*)q.Pointer, (CpuKvCache)cache, layer, batch, qHeads, scale, slidingWindow, (float*)output.Pointer);
 
     public void SiluMul(DeviceBuffer gate, DeviceBuffer up, int rows, int inter, DeviceBuffer output)
-        => ElementwiseKernels.SiluMul((float*)gate.Pointer, (float*)up.Pointer, (float*)output.Pointer, (long)rows * inter);
+        => _kernels.SiluMul((float*)gate.Pointer, (float*)up.Pointer, (float*)output.Pointer, (long)rows * inter);
 
     public void GatherRows(DeviceBuffer source, ReadOnlySpan<int> rows, int width, DeviceBuffer destination)
     {
@@ -172,7 +154,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     }
 
     public void Add(DeviceBuffer a, DeviceBuffer b, long count)
-        => ElementwiseKernels.Add((float*)a.Pointer, (float*)b.Pointer, count);
+        => _kernels.Add((float*)a.Pointer, (float*)b.Pointer, count);
 
     public void CopyToHost(DeviceBuffer source, Span<float> destination)
         => new ReadOnlySpan<float>((void*)source.Pointer, destination.Length).CopyTo(destination);
@@ -184,7 +166,7 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     {
         _pool.Dispose();
         _scratch.Dispose();
-        _gemmQ8Int.Dispose();
+        _kernels.Dispose();
         lock (_weights)
         {
             foreach (var w in _weights) w.Dispose();

@@ -13,7 +13,6 @@ internal sealed unsafe class Scratch : IDisposable
     private long _scoreCapacity;
     private readonly float*[] _widened;
     private long _widenedCapacity;
-    private readonly GrowBuffer _permuted = new();
     private readonly GrowBuffer _quantized = new();
     private readonly GrowBuffer _scales = new();
 
@@ -28,8 +27,6 @@ internal sealed unsafe class Scratch : IDisposable
 
     /// <summary>Per thread, fp32 room for the K and V runs an attention tile widens.</summary>
     public float*[] Widened(long floats) => PerThread(_widened, ref _widenedCapacity, floats);
-
-    public float* Permuted(long floats) => (float*)_permuted.Ensure(floats * 4);
 
     public sbyte* QuantizedActivations(long count) => (sbyte*)_quantized.Ensure(count);
 
@@ -59,7 +56,6 @@ internal sealed unsafe class Scratch : IDisposable
             if (_widened[i] != null) NativeMemory.AlignedFree(_widened[i]);
             _widened[i] = null;
         }
-        _permuted.Dispose();
         _quantized.Dispose();
         _scales.Dispose();
     }

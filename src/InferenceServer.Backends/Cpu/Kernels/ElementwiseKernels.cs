@@ -1,19 +1,21 @@
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
 /// <summary>Activation and residual kernels.</summary>
-public static unsafe class ElementwiseKernels
+public static unsafe class ElementwiseKernels<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
     /// <summary>out[i] = silu(gate[i]) * up[i].</summary>
     public static void SiluMul(float* gate, float* up, float* output, long n)
     {
         long i = 0;
-        var one = Vector512.Create(1f);
-        for (; i + 16 <= n; i += 16)
+        int w = TS.Width;
+        var one = TS.Create(1f);
+        for (; i + w <= n; i += w)
         {
-            var g = Vector512.Load(gate + i);
-            (g / (one + VectorMath.Exp(-g)) * Vector512.Load(up + i)).Store(output + i);
+            var g = TS.Load(gate + i);
+            var e = VectorMath<TS, TV>.Exp(TS.Subtract(default, g));
+            TS.Store(TS.Multiply(TS.Divide(g, TS.Add(one, e)), TS.Load(up + i)), output + i);
         }
         for (; i < n; i++) output[i] = gate[i] / (1f + MathF.Exp(-gate[i])) * up[i];
     }
@@ -22,7 +24,8 @@ public static unsafe class ElementwiseKernels
     public static void Add(float* a, float* b, long n)
     {
         long i = 0;
-        for (; i + 16 <= n; i += 16) (Vector512.Load(a + i) + Vector512.Load(b + i)).Store(a + i);
+        int w = TS.Width;
+        for (; i + w <= n; i += w) TS.Store(TS.Add(TS.Load(a + i), TS.Load(b + i)), a + i);
         for (; i < n; i++) a[i] += b[i];
     }
 }

@@ -7,15 +7,16 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 
 /// <summary>
 /// Y[T, N] = X[T, K] · Wᵀ for Q8_0 weights and batches of tokens (batched decode and prefill) with int8 dot
-/// products. Activations are quantized per 32-value block, offset to unsigned (x + 128) and packed so that one
-/// 256-bit vector holds the same 4 positions of 8 tokens; each VNNI instruction then multiplies one broadcast
-/// weight dword with 8 tokens at once and leaves one lane per token, so a block's dot products need no
-/// horizontal sums and the block scales are applied to 8 tokens with one multiply-add; two tiles at a time reuse
-/// each broadcast weight dword for 16 tokens. The offset is taken
-/// back by starting each block's sum at -128·Σw. Work items are chunks of weight rows; each chunk's block
-/// scales and weight sums are computed once into per-worker scratch and reused for every token tile.
+/// products on x86 (<typeparamref name="TDot"/>: AVX-VNNI, or AVX2's vpmaddubsw). Activations are quantized per
+/// 32-value block and packed so that one 256-bit vector holds the same 4 positions of 8 tokens; each dot
+/// instruction then multiplies one broadcast weight dword with 8 tokens at once and leaves one lane per token, so
+/// a block's dot products need no horizontal sums and the block scales are applied to 8 tokens with one
+/// multiply-add; two tiles at a time reuse each broadcast weight dword for 16 tokens. VNNI multiplies unsigned by
+/// signed bytes, so its activations are offset to x + 128 and each block's sum starts at -128·Σw to take that back.
+/// Work items are chunks of weight rows; each chunk's block scales (and weight sums) are computed once into
+/// per-worker scratch and reused for every token tile.
 /// </summary>
-public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
+public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where TDot : struct, IQ8TileDot
 {
     /// <summary>Tokens per packed tile: the lanes of one 256-bit vector of int32.</summary>
     public const int TileTokens = 8;
@@ -37,19 +38,18 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
     }
 
     /// <summary>Number of work items for the current operands.</summary>
-    public int Items => (N + ChunkRows - 1) / ChunkRows;
+    public override int Items => (N + ChunkRows - 1) / ChunkRows;
 
     private int Blocks => K / 32;
     private int Tiles => (Tokens + TileTokens - 1) / TileTokens;
 
-    /// <summary>
-    /// Quantizes and packs X (after <see cref="MatMulWork.Set"/>); <paramref name="quantized"/> and
-    /// <paramref name="scales"/> are caller scratch of Tokens·K bytes and Tokens·K/32 floats.
-    /// </summary>
-    public void Pack(sbyte* quantized, float* scales)
+    /// <summary>Packs the quantized activations (<see cref="Q8MatMulWork.Xq"/>, <see cref="Q8MatMulWork.XScales"/>) into token tiles.</summary>
+    public override void Prepare()
     {
+        sbyte* quantized = Xq;
+        float* scales = XScales;
         int blocks = Blocks, tiles = Tiles;
-        Q8Activations.QuantizeRows(X, Tokens, K, quantized, scales);
+        uint offset = TDot.Offset ? 0x80808080u : 0u;
         long packedBytes = (long)tiles * blocks * 32 * TileTokens;
         long scaleFloats = (long)tiles * blocks * TileTokens;
         Ensure(ref _packed, ref _packedCapacity, packedBytes);
@@ -64,8 +64,8 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
                 for (int b = 0; b < blocks; b++)
                 {
                     uint* dst = (uint*)(_packed + ((long)tile * blocks + b) * 32 * TileTokens) + lane;
-                    // XOR 0x80 turns int8 x into uint8 x + 128; padding tokens are x = 0.
-                    for (int j = 0; j < 8; j++) dst[j * TileTokens] = real ? src[b * 8 + j] ^ 0x80808080u : 0x80808080u;
+                    // XOR 0x80 turns int8 x into uint8 x + 128 where the dot needs it; padding tokens are x = 0.
+                    for (int j = 0; j < 8; j++) dst[j * TileTokens] = real ? src[b * 8 + j] ^ offset : offset;
                     packedScales[((long)tile * blocks + b) * TileTokens + lane] = real ? scales[(long)t * blocks + b] : 0f;
                 }
             }
@@ -101,16 +101,14 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
         }
     }
 
-    /// <summary>Each block's fp16 scale as float and -128·Σw (the unsigned-offset correction).</summary>
+    /// <summary>Each block's fp16 scale as float and, for offset activations, -128·Σw (the correction).</summary>
     private static void RowBlockConstants(byte* row, int blocks, float* dw, int* corr)
     {
-        var ones = Vector256.Create((byte)1);
         for (int b = 0; b < blocks; b++)
         {
             byte* block = row + b * 34;
             dw[b] = HalfBits.HalfToFloat(*(ushort*)block);
-            var sums = Dot(Vector256<int>.Zero, ones, Vector256.Load((sbyte*)(block + 2)));
-            corr[b] = -128 * Vector256.Sum(sums);
+            corr[b] = TDot.Offset ? -128 * Vector256.Sum(X86Q8Dot.Dot(Vector256.Create((byte)1), Vector256.Load((sbyte*)(block + 2)))) : 0;
         }
     }
 
@@ -131,10 +129,10 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
             for (int j = 0; j < 32; j += 4)
             {
                 var x = Vector256.Load(xp + j * TileTokens);
-                i0 = Dot(i0, x, Vector256.Create(*(int*)(w0 + o + j)).AsSByte());
-                i1 = Dot(i1, x, Vector256.Create(*(int*)(w1 + o + j)).AsSByte());
-                i2 = Dot(i2, x, Vector256.Create(*(int*)(w2 + o + j)).AsSByte());
-                i3 = Dot(i3, x, Vector256.Create(*(int*)(w3 + o + j)).AsSByte());
+                i0 = TDot.Dot(i0, x, Weights(w0 + o + j));
+                i1 = TDot.Dot(i1, x, Weights(w1 + o + j));
+                i2 = TDot.Dot(i2, x, Weights(w2 + o + j));
+                i3 = TDot.Dot(i3, x, Weights(w3 + o + j));
             }
             var s = Vector256.Load(xs);
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), s * dw[b], a0);
@@ -170,18 +168,18 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
             {
                 var x = Vector256.Load(xp + j * TileTokens);
                 var y = Vector256.Load(xp + tileBytes + j * TileTokens);
-                var v0 = Vector256.Create(*(int*)(w0 + o + j)).AsSByte();
-                var v1 = Vector256.Create(*(int*)(w1 + o + j)).AsSByte();
-                var v2 = Vector256.Create(*(int*)(w2 + o + j)).AsSByte();
-                var v3 = Vector256.Create(*(int*)(w3 + o + j)).AsSByte();
-                i0 = Dot(i0, x, v0);
-                j0 = Dot(j0, y, v0);
-                i1 = Dot(i1, x, v1);
-                j1 = Dot(j1, y, v1);
-                i2 = Dot(i2, x, v2);
-                j2 = Dot(j2, y, v2);
-                i3 = Dot(i3, x, v3);
-                j3 = Dot(j3, y, v3);
+                var v0 = Weights(w0 + o + j);
+                var v1 = Weights(w1 + o + j);
+                var v2 = Weights(w2 + o + j);
+                var v3 = Weights(w3 + o + j);
+                i0 = TDot.Dot(i0, x, v0);
+                j0 = TDot.Dot(j0, y, v0);
+                i1 = TDot.Dot(i1, x, v1);
+                j1 = TDot.Dot(j1, y, v1);
+                i2 = TDot.Dot(i2, x, v2);
+                j2 = TDot.Dot(j2, y, v2);
+                i3 = TDot.Dot(i3, x, v3);
+                j3 = TDot.Dot(j3, y, v3);
             }
             var s = Vector256.Load(xs);
             var t = Vector256.Load(xs + (long)blocks * TileTokens);
@@ -216,7 +214,7 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
         {
             var i0 = Vector256.Create(corr[b]);
             int o = b * 34;
-            for (int j = 0; j < 32; j += 4) i0 = Dot(i0, Vector256.Load(xp + j * TileTokens), Vector256.Create(*(int*)(w0 + o + j)).AsSByte());
+            for (int j = 0; j < 32; j += 4) i0 = TDot.Dot(i0, Vector256.Load(xp + j * TileTokens), Weights(w0 + o + j));
             a0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Load(xs) * dw[b], a0);
         }
         Store(tile, r, a0);
@@ -231,13 +229,13 @@ public sealed unsafe class GemmQ8_0Work : MatMulWork, IDisposable
         for (int lane = 0; lane < count; lane++) Y[(long)(t0 + lane) * N + r] = values.GetElement(lane) + bias;
     }
 
-    /// <summary>Whether the CPU has the VNNI instructions this kernel is written for (else the float GEMM runs).</summary>
-    public static bool IsSupported => AvxVnni.IsSupported && Fma.IsSupported;
-
-    // Without VNNI, u8·s8 pairs would saturate int16 (255·127·2 > 32767), so there is no cheap exact fallback.
+    /// <summary>Four weights of one row, broadcast to every token's lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Dot(Vector256<int> acc, Vector256<byte> unsignedX, Vector256<sbyte> signedW) =>
-        AvxVnni.MultiplyWideningAndAdd(acc, unsignedX, signedW);
+    private static X86Q8Weights Weights(byte* w)
+    {
+        var v = Vector256.Create(*(int*)w).AsSByte();
+        return new X86Q8Weights(v, TDot.Offset ? default : Avx2.Abs(v));
+    }
 
     private float* WorkerScratch(int worker, int floats)
     {

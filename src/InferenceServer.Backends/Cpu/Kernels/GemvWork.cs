@@ -1,15 +1,19 @@
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
 /// <summary>
 /// y[t, r] = Σ_k x[t, k]·W[r, k] for up to <see cref="MaxTokens"/> tokens, parallel over weight rows. Decode is
 /// bound by reading W once, so each weight chunk is loaded once and used for every token.
-/// x must be in the loader's order (lane order for fp16/bf16).
 /// </summary>
-public sealed unsafe class GemvWork<TLoader> : MatMulWork where TLoader : struct, IRowChunkLoader
+public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
+    where TLoader : struct, IRowChunkLoader where TS : struct, ISimd<TV> where TV : struct
 {
     public const int MaxTokens = 4;
+
+    public override int Items => N;
+
+    public override int Grain(int threads) => GemvGrain(threads);
 
     public override void Execute(int start, int end, int worker)
     {
@@ -19,53 +23,58 @@ public sealed unsafe class GemvWork<TLoader> : MatMulWork where TLoader : struct
 
     private void ExecuteSingle(int start, int end)
     {
-        int chunks = K / 32;
+        int w = TS.Width, chunks = K / (2 * w);
         float* x = X;
         for (int r = start; r < end; r++)
         {
             byte* row = W + r * RowBytes;
             // Four accumulators over two chunks per iteration keep several FMA chains in flight.
-            Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+            TV acc0 = default, acc1 = default, acc2 = default, acc3 = default;
             int c = 0;
             for (; c + 2 <= chunks; c += 2)
             {
-                TLoader.Load(row, c, out var a, out var b);
-                TLoader.Load(row, c + 1, out var d, out var e);
-                float* xc = x + c * 32;
-                acc0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(xc), acc0);
-                acc1 = Vector512.FusedMultiplyAdd(b, Vector512.Load(xc + 16), acc1);
-                acc2 = Vector512.FusedMultiplyAdd(d, Vector512.Load(xc + 32), acc2);
-                acc3 = Vector512.FusedMultiplyAdd(e, Vector512.Load(xc + 48), acc3);
+                TLoader.Load<TS, TV>(row, c, out var a, out var b);
+                TLoader.Load<TS, TV>(row, c + 1, out var d, out var e);
+                float* xc = x + c * 2 * w;
+                acc0 = TS.MultiplyAdd(a, TS.Load(xc), acc0);
+                acc1 = TS.MultiplyAdd(b, TS.Load(xc + w), acc1);
+                acc2 = TS.MultiplyAdd(d, TS.Load(xc + 2 * w), acc2);
+                acc3 = TS.MultiplyAdd(e, TS.Load(xc + 3 * w), acc3);
             }
             if (c < chunks)
             {
-                TLoader.Load(row, c, out var a, out var b);
-                acc0 = Vector512.FusedMultiplyAdd(a, Vector512.Load(x + c * 32), acc0);
-                acc1 = Vector512.FusedMultiplyAdd(b, Vector512.Load(x + c * 32 + 16), acc1);
+                TLoader.Load<TS, TV>(row, c, out var a, out var b);
+                acc0 = TS.MultiplyAdd(a, TS.Load(x + c * 2 * w), acc0);
+                acc1 = TS.MultiplyAdd(b, TS.Load(x + c * 2 * w + w), acc1);
             }
-            Y[r] = Vector512.Sum((acc0 + acc1) + (acc2 + acc3)) + (Bias != null ? Bias[r] : 0f);
+            Y[r] = TS.Sum(TS.Add(TS.Add(acc0, acc1), TS.Add(acc2, acc3))) + (Bias != null ? Bias[r] : 0f);
         }
     }
 
     private void ExecuteMulti(int start, int end)
     {
-        int chunks = K / 32, tokens = Tokens;
-        var acc = stackalloc Vector512<float>[MaxTokens];
+        int w = TS.Width, chunks = K / (2 * w), tokens = Tokens;
+        // Accumulators by token, as locals so they stay in registers (a stackalloc'd array would not).
+        TV acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         for (int r = start; r < end; r++)
         {
             byte* row = W + r * RowBytes;
-            for (int t = 0; t < tokens; t++) acc[t] = Vector512<float>.Zero;
+            acc0 = acc1 = acc2 = acc3 = default;
+            float* x0 = X, x1 = X + K, x2 = X + 2L * K, x3 = X + 3L * K;
             for (int c = 0; c < chunks; c++)
             {
-                TLoader.Load(row, c, out var a, out var b);
-                for (int t = 0; t < tokens; t++)
-                {
-                    float* x = X + (long)t * K + c * 32;
-                    acc[t] = Vector512.FusedMultiplyAdd(a, Vector512.Load(x), Vector512.FusedMultiplyAdd(b, Vector512.Load(x + 16), acc[t]));
-                }
+                TLoader.Load<TS, TV>(row, c, out var a, out var b);
+                int k = c * 2 * w;
+                acc0 = TS.MultiplyAdd(a, TS.Load(x0 + k), TS.MultiplyAdd(b, TS.Load(x0 + k + w), acc0));
+                acc1 = TS.MultiplyAdd(a, TS.Load(x1 + k), TS.MultiplyAdd(b, TS.Load(x1 + k + w), acc1));
+                if (tokens > 2) acc2 = TS.MultiplyAdd(a, TS.Load(x2 + k), TS.MultiplyAdd(b, TS.Load(x2 + k + w), acc2));
+                if (tokens > 3) acc3 = TS.MultiplyAdd(a, TS.Load(x3 + k), TS.MultiplyAdd(b, TS.Load(x3 + k + w), acc3));
             }
             float bias = Bias != null ? Bias[r] : 0f;
-            for (int t = 0; t < tokens; t++) Y[(long)t * N + r] = Vector512.Sum(acc[t]) + bias;
+            Y[r] = TS.Sum(acc0) + bias;
+            Y[(long)N + r] = TS.Sum(acc1) + bias;
+            if (tokens > 2) Y[2L * N + r] = TS.Sum(acc2) + bias;
+            if (tokens > 3) Y[3L * N + r] = TS.Sum(acc3) + bias;
         }
     }
 }

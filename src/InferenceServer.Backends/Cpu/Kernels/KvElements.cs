@@ -1,14 +1,14 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Models.Quantization;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
-/// <summary>How KV-cache elements are stored: attention and KV write are generic over it, so each storage type gets its own compiled kernel.</summary>
+/// <summary>How KV-cache (and LoRA slot) elements are stored: attention and KV write are generic over it, so each storage type gets its own compiled kernel.</summary>
 public unsafe interface IKvElements
 {
-    /// <summary>16 consecutive elements starting at <paramref name="index"/>, as floats.</summary>
-    static abstract Vector512<float> Load16(void* data, long index);
+    /// <summary>One vector of consecutive elements starting at <paramref name="index"/>, as floats.</summary>
+    static abstract TV Load<TS, TV>(void* data, long index) where TS : struct, ISimd<TV> where TV : struct;
 
     /// <summary>One element as a float.</summary>
     static abstract float Load1(void* data, long index);
@@ -21,7 +21,7 @@ public unsafe interface IKvElements
 public readonly unsafe struct F32Kv : IKvElements
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load16(void* data, long index) => Vector512.Load((float*)data + index);
+    public static TV Load<TS, TV>(void* data, long index) where TS : struct, ISimd<TV> where TV : struct => TS.Load((float*)data + index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(void* data, long index) => ((float*)data)[index];
@@ -37,11 +37,7 @@ public readonly unsafe struct F32Kv : IKvElements
 public readonly unsafe struct BF16Kv : IKvElements
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load16(void* data, long index)
-    {
-        var bits = Vector256.Load((ushort*)data + index);
-        return Vector512.ShiftLeft(Vector512.WidenLower(bits.ToVector512Unsafe()), 16).AsSingle();
-    }
+    public static TV Load<TS, TV>(void* data, long index) where TS : struct, ISimd<TV> where TV : struct => TS.LoadBFloat16((ushort*)data + index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load1(void* data, long index) => BFloat16.ToSingle(((ushort*)data)[index]);

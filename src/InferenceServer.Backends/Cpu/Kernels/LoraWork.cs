@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Backends.Cpu.Threading;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
@@ -84,10 +83,11 @@ public readonly record struct LoraItem(int Group, int First, int Count);
 /// The unmerged LoRA delta over a <see cref="LoraPlan"/>, fp32 accumulation over A and Bᵀ stored as
 /// <typeparamref name="TElem"/> (the KV element types: f32, or bf16 widened by a shift). Shrink: t[row, r] =
 /// s·Σ_i A[r, i]·x[row, i], four rows and two ranks per pass over A; expand: y[row, c] += Σ_r t[row, r]·Bᵀ[r, c],
-/// four rows by 64 columns of accumulators per pass over Bᵀ. Every row gets the same operations in the same order
-/// whatever else is in its group, so a request's output does not depend on its batch.
+/// four rows by 4W columns of accumulators per pass over Bᵀ (W: the path's vector width). Every row gets the same
+/// operations in the same order whatever else is in its group, so a request's output does not depend on its batch.
 /// </summary>
-public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, IKvElements
+public sealed unsafe class LoraWork<TElem, TS, TV> : ParallelWork
+    where TElem : struct, IKvElements where TS : struct, ISimd<TV> where TV : struct
 {
     public LoraPlan Plan = null!;
 
@@ -143,7 +143,7 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
 
     private static void ShrinkRows<TRows>(LoraPlan p, int group, int pos) where TRows : struct, IRowCount
     {
-        int n = p.InFeatures, vecEnd = n & ~15, rank = p.Rank[group];
+        int n = p.InFeatures, vecEnd = n - n % TS.Width, rank = p.Rank[group];
         float s = p.Scaling[group];
         void* a = (void*)p.A[group];
         Rows<TRows>(p.X, p.Order, pos, n, out float* x0, out float* x1, out float* x2, out float* x3);
@@ -154,12 +154,16 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
             int r1 = r + 1 < rank ? r + 1 : r;
             long a0 = (long)r * n, a1 = (long)r1 * n;
             RankPair d0 = default, d1 = default, d2 = default, d3 = default;
-            for (int i = 0; i < vecEnd; i += 16)
+            for (int i = 0; i < vecEnd; i += TS.Width)
             {
-                Sse.Prefetch0((byte*)a + (a0 + i) * ElementBytes + PrefetchDistance);
-                Sse.Prefetch0((byte*)a + (a1 + i) * ElementBytes + PrefetchDistance);
-                var w0 = TElem.Load16(a, a0 + i);
-                var w1 = TElem.Load16(a, a1 + i);
+                // One prefetch per 64-byte line read.
+                if (i * ElementBytes % 64 == 0)
+                {
+                    TS.Prefetch((byte*)a + (a0 + i) * ElementBytes + PrefetchDistance);
+                    TS.Prefetch((byte*)a + (a1 + i) * ElementBytes + PrefetchDistance);
+                }
+                var w0 = TElem.Load<TS, TV>(a, a0 + i);
+                var w1 = TElem.Load<TS, TV>(a, a1 + i);
                 d0.Fma(w0, w1, x0 + i);
                 if (TRows.Count > 1) d1.Fma(w0, w1, x1 + i);
                 if (TRows.Count > 2) d2.Fma(w0, w1, x2 + i);
@@ -176,14 +180,14 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
     /// <summary>One row's lanes of the dot products with two rows of A.</summary>
     private struct RankPair
     {
-        public Vector512<float> C0, C1;
+        public TV C0, C1;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Fma(Vector512<float> w0, Vector512<float> w1, float* x)
+        public void Fma(TV w0, TV w1, float* x)
         {
-            var v = Vector512.Load(x);
-            C0 = Vector512.FusedMultiplyAdd(w0, v, C0);
-            C1 = Vector512.FusedMultiplyAdd(w1, v, C1);
+            var v = TS.Load(x);
+            C0 = TS.MultiplyAdd(w0, v, C0);
+            C1 = TS.MultiplyAdd(w1, v, C1);
         }
     }
 
@@ -193,7 +197,7 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(in RankPair d, float* x, float* t)
         {
-            float d0 = Vector512.Sum(d.C0), d1 = Vector512.Sum(d.C1);
+            float d0 = TS.Sum(d.C0), d1 = TS.Sum(d.C1);
             for (int i = vecEnd; i < n; i++)
             {
                 d0 += TElem.Load1(a, a0 + i) * x[i];
@@ -211,49 +215,56 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         Rows<TRows>(p.Y, p.Order, pos, n, out float* y0, out float* y1, out float* y2, out float* y3);
         float* t0 = p.T + (long)pos * LoraPlan.MaxRank;
         float* t1 = t0 + LoraPlan.MaxRank, t2 = t1 + LoraPlan.MaxRank, t3 = t2 + LoraPlan.MaxRank;
-        // Bᵀ is stored in column blocks (LoraPlan.BlockedIndex): block c..c+64 is [rank, 64], read front to back.
-        int c = 0;
+        // Bᵀ is stored in column blocks (LoraPlan.BlockedIndex): block c..c+64 is [rank, 64], read front to back,
+        // in strips of 4W columns (the whole block at once with AVX-512).
+        int c = 0, w = TS.Width;
         for (; c + 64 <= n; c += 64)
         {
             long block = (long)c * rank;
-            Columns64 e0 = default, e1 = default, e2 = default, e3 = default;
-            for (int r = 0; r < rank; r++)
+            for (int strip = 0; strip < 64; strip += 4 * w)
             {
-                long at = block + r * 64;
-                Sse.Prefetch0((byte*)b + at * ElementBytes + PrefetchDistance);
-                if (ElementBytes == 4) Sse.Prefetch0((byte*)b + at * ElementBytes + PrefetchDistance + 128);
-                var b0 = TElem.Load16(b, at);
-                var b1 = TElem.Load16(b, at + 16);
-                var b2 = TElem.Load16(b, at + 32);
-                var b3 = TElem.Load16(b, at + 48);
-                e0.Fma(t0[r], b0, b1, b2, b3);
-                if (TRows.Count > 1) e1.Fma(t1[r], b0, b1, b2, b3);
-                if (TRows.Count > 2) e2.Fma(t2[r], b0, b1, b2, b3);
-                if (TRows.Count > 3) e3.Fma(t3[r], b0, b1, b2, b3);
+                Columns e0 = default, e1 = default, e2 = default, e3 = default;
+                for (int r = 0; r < rank; r++)
+                {
+                    long at = block + r * 64 + strip;
+                    if (strip == 0)
+                    {
+                        TS.Prefetch((byte*)b + at * ElementBytes + PrefetchDistance);
+                        if (ElementBytes == 4) TS.Prefetch((byte*)b + at * ElementBytes + PrefetchDistance + 128);
+                    }
+                    var b0 = TElem.Load<TS, TV>(b, at);
+                    var b1 = TElem.Load<TS, TV>(b, at + w);
+                    var b2 = TElem.Load<TS, TV>(b, at + 2 * w);
+                    var b3 = TElem.Load<TS, TV>(b, at + 3 * w);
+                    e0.Fma(t0[r], b0, b1, b2, b3);
+                    if (TRows.Count > 1) e1.Fma(t1[r], b0, b1, b2, b3);
+                    if (TRows.Count > 2) e2.Fma(t2[r], b0, b1, b2, b3);
+                    if (TRows.Count > 3) e3.Fma(t3[r], b0, b1, b2, b3);
+                }
+                e0.AddTo(y0 + c + strip);
+                if (TRows.Count > 1) e1.AddTo(y1 + c + strip);
+                if (TRows.Count > 2) e2.AddTo(y2 + c + strip);
+                if (TRows.Count > 3) e3.AddTo(y3 + c + strip);
             }
-            e0.AddTo(y0 + c);
-            if (TRows.Count > 1) e1.AddTo(y1 + c);
-            if (TRows.Count > 2) e2.AddTo(y2 + c);
-            if (TRows.Count > 3) e3.AddTo(y3 + c);
         }
         // The last block, narrower than 64 columns: [rank, width].
         long tail = (long)c * rank;
         int width = n - c, c0 = c;
-        for (; c + 16 <= n; c += 16)
+        for (; c + w <= n; c += w)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            TV a0 = default, a1 = default, a2 = default, a3 = default;
             for (int r = 0; r < rank; r++)
             {
-                var bv = TElem.Load16(b, tail + (long)r * width + (c - c0));
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(t0[r]), bv, a0);
-                if (TRows.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.Create(t1[r]), bv, a1);
-                if (TRows.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.Create(t2[r]), bv, a2);
-                if (TRows.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.Create(t3[r]), bv, a3);
+                var bv = TElem.Load<TS, TV>(b, tail + (long)r * width + (c - c0));
+                a0 = TS.MultiplyAdd(TS.Create(t0[r]), bv, a0);
+                if (TRows.Count > 1) a1 = TS.MultiplyAdd(TS.Create(t1[r]), bv, a1);
+                if (TRows.Count > 2) a2 = TS.MultiplyAdd(TS.Create(t2[r]), bv, a2);
+                if (TRows.Count > 3) a3 = TS.MultiplyAdd(TS.Create(t3[r]), bv, a3);
             }
-            (Vector512.Load(y0 + c) + a0).Store(y0 + c);
-            if (TRows.Count > 1) (Vector512.Load(y1 + c) + a1).Store(y1 + c);
-            if (TRows.Count > 2) (Vector512.Load(y2 + c) + a2).Store(y2 + c);
-            if (TRows.Count > 3) (Vector512.Load(y3 + c) + a3).Store(y3 + c);
+            TS.Store(TS.Add(TS.Load(y0 + c), a0), y0 + c);
+            if (TRows.Count > 1) TS.Store(TS.Add(TS.Load(y1 + c), a1), y1 + c);
+            if (TRows.Count > 2) TS.Store(TS.Add(TS.Load(y2 + c), a2), y2 + c);
+            if (TRows.Count > 3) TS.Store(TS.Add(TS.Load(y3 + c), a3), y3 + c);
         }
         for (; c < n; c++)
         {
@@ -267,28 +278,29 @@ public sealed unsafe class LoraWork<TElem> : ParallelWork where TElem : struct, 
         }
     }
 
-    /// <summary>One row's accumulators for 64 output columns.</summary>
-    private struct Columns64
+    /// <summary>One row's accumulators for 4W output columns.</summary>
+    private struct Columns
     {
-        public Vector512<float> A0, A1, A2, A3;
+        public TV A0, A1, A2, A3;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Fma(float t, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3)
+        public void Fma(float t, TV b0, TV b1, TV b2, TV b3)
         {
-            var w = Vector512.Create(t);
-            A0 = Vector512.FusedMultiplyAdd(w, b0, A0);
-            A1 = Vector512.FusedMultiplyAdd(w, b1, A1);
-            A2 = Vector512.FusedMultiplyAdd(w, b2, A2);
-            A3 = Vector512.FusedMultiplyAdd(w, b3, A3);
+            var w = TS.Create(t);
+            A0 = TS.MultiplyAdd(w, b0, A0);
+            A1 = TS.MultiplyAdd(w, b1, A1);
+            A2 = TS.MultiplyAdd(w, b2, A2);
+            A3 = TS.MultiplyAdd(w, b3, A3);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void AddTo(float* y)
         {
-            (Vector512.Load(y) + A0).Store(y);
-            (Vector512.Load(y + 16) + A1).Store(y + 16);
-            (Vector512.Load(y + 32) + A2).Store(y + 32);
-            (Vector512.Load(y + 48) + A3).Store(y + 48);
+            int w = TS.Width;
+            TS.Store(TS.Add(TS.Load(y), A0), y);
+            TS.Store(TS.Add(TS.Load(y + w), A1), y + w);
+            TS.Store(TS.Add(TS.Load(y + 2 * w), A2), y + 2 * w);
+            TS.Store(TS.Add(TS.Load(y + 3 * w), A3), y + 3 * w);
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Backends.Cpu.Threading;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
@@ -8,9 +8,10 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// One item is (query tile, kv head): a tile is up to <see cref="TileTokens"/> consecutive new tokens of one
 /// sequence, and each cached K and V row is used by every query head of its group. For bf16 caches a tile of
 /// several tokens first widens the K/V runs it reads into fp32 scratch once, so prefill does not widen the same
-/// element once per query. Generic over the KV storage type (<typeparamref name="TKv"/>).
+/// element once per query. Generic over the KV storage type (<typeparamref name="TKv"/>) and the SIMD path.
 /// </summary>
-public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : struct, IKvElements
+public sealed unsafe class PagedAttentionWork<TKv, TS, TV> : ParallelWork
+    where TKv : struct, IKvElements where TS : struct, ISimd<TV> where TV : struct
 {
     /// <summary>Most new tokens of one sequence in a work item.</summary>
     public const int TileTokens = 16;
@@ -71,7 +72,7 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
             int ctx = Batch.ContextLength[seq];
             int firstPos = ctx - qCount + (row0 - qStart);
             var cache = new KvView(KCache, VCache, Batch.BlockTables, seq * Batch.MaxBlocksPerSequence, 0, KvHeads, kvHead);
-            if (rows == 1 || !Widens || BlockSize * HeadDim % 16 != 0)
+            if (rows == 1 || !Widens || BlockSize * HeadDim % TS.Width != 0)
             {
                 for (int r = 0; r < rows; r++) AttendToken<TKv>(cache, row0 + r, firstPos + r, kvHead, scores);
                 continue;
@@ -86,10 +87,10 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
             {
                 long src = cache.Run(b, BlockSize, HeadDim);
                 float* kd = kf + (b - firstBlock) * run, vd = vf + (b - firstBlock) * run;
-                for (long i = 0; i < run; i += 16)
+                for (long i = 0; i < run; i += TS.Width)
                 {
-                    TKv.Load16(KCache, src + i).Store(kd + i);
-                    TKv.Load16(VCache, src + i).Store(vd + i);
+                    TS.Store(TKv.Load<TS, TV>(KCache, src + i), kd + i);
+                    TS.Store(TKv.Load<TS, TV>(VCache, src + i), vd + i);
                 }
             }
             var widened = new KvView(kf, vf, null, 0, firstBlock, 1, 0);
@@ -105,7 +106,7 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
         int len = pos - first + 1;
         float* q0 = Q + ((long)token * QHeads + kvHead * group) * HeadDim;
 
-        // Scores: walk the context block by block. K is transposed inside a block, so 16 positions are one vector.
+        // Scores: walk the context block by block. K is transposed inside a block, so W positions are one vector.
         for (int p = first, j = 0; p <= pos;)
         {
             int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
@@ -117,113 +118,83 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
         for (int g = 0; g < group; g++)
         {
             float* s = scores + g * len;
-            float sum = VectorMath.ExpShiftedSum(s, len, VectorMath.Max(s, len));
-            VectorMath.Scale(s, 1f / sum, len);
+            float sum = VectorMath<TS, TV>.ExpShiftedSum(s, len, VectorMath<TS, TV>.Max(s, len));
+            VectorMath<TS, TV>.Scale(s, 1f / sum, len);
             WeightedValues<TLoad>(s, view, first, pos, Output + ((long)token * QHeads + kvHead * group + g) * HeadDim);
         }
     }
 
     /// <summary>
-    /// output = Σ_j probs[j] · V[first + j] for one head: 16 dimensions at a time stay in a register across all
-    /// positions, so the output row is written once instead of once per position.
+    /// output = Σ_j probs[j] · V[first + j] for one head: 4W dimensions at a time stay in registers across all
+    /// positions (two positions per step: 8 independent chains), so the output row is written once instead of once
+    /// per position; then single vectors and a scalar tail for head sizes that are not a multiple of 4W.
     /// </summary>
     private void WeightedValues<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
     {
-        if (HeadDim == 64) { WeightedValues64<TLoad>(probs, view, first, pos, output); return; }
-        if (HeadDim == 128) { WeightedValues128<TLoad>(probs, view, first, pos, output); return; }
-        int hd = HeadDim, d = 0;
-        for (; d + 16 <= hd; d += 16)
+        int hd = HeadDim, w = TS.Width, d = 0;
+        for (; d + 4 * w <= hd; d += 4 * w)
         {
-            Vector512<float> a0 = default, a1 = default;
+            TV a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
             for (int p = first, j = 0; p <= pos;)
             {
                 int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-                long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * hd + d;
+                long v = view.Run(p / BlockSize, BlockSize, hd) + offset * hd + d;
                 int i = 0;
                 for (; i + 2 <= n; i += 2, v += 2 * hd)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TLoad.Load16(view.V, v), a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i + 1]), TLoad.Load16(view.V, v + hd), a1);
+                    var pa = TS.Create(probs[j + i]);
+                    var pb = TS.Create(probs[j + i + 1]);
+                    a0 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v), a0);
+                    a1 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + w), a1);
+                    a2 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + 2 * w), a2);
+                    a3 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + 3 * w), a3);
+                    b0 = TS.MultiplyAdd(pb, TLoad.Load<TS, TV>(view.V, v + hd), b0);
+                    b1 = TS.MultiplyAdd(pb, TLoad.Load<TS, TV>(view.V, v + hd + w), b1);
+                    b2 = TS.MultiplyAdd(pb, TLoad.Load<TS, TV>(view.V, v + hd + 2 * w), b2);
+                    b3 = TS.MultiplyAdd(pb, TLoad.Load<TS, TV>(view.V, v + hd + 3 * w), b3);
                 }
-                if (i < n) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(probs[j + i]), TLoad.Load16(view.V, v), a0);
+                if (i < n)
+                {
+                    var pa = TS.Create(probs[j + i]);
+                    a0 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v), a0);
+                    a1 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + w), a1);
+                    a2 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + 2 * w), a2);
+                    a3 = TS.MultiplyAdd(pa, TLoad.Load<TS, TV>(view.V, v + 3 * w), a3);
+                }
                 p += n;
                 j += n;
             }
-            (a0 + a1).Store(output + d);
+            TS.Store(TS.Add(a0, b0), output + d);
+            TS.Store(TS.Add(a1, b1), output + d + w);
+            TS.Store(TS.Add(a2, b2), output + d + 2 * w);
+            TS.Store(TS.Add(a3, b3), output + d + 3 * w);
+        }
+        for (; d + w <= hd; d += w)
+        {
+            TV a0 = default, a1 = default;
+            for (int p = first, j = 0; p <= pos;)
+            {
+                int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
+                long v = view.Run(p / BlockSize, BlockSize, hd) + offset * hd + d;
+                int i = 0;
+                for (; i + 2 <= n; i += 2, v += 2 * hd)
+                {
+                    a0 = TS.MultiplyAdd(TS.Create(probs[j + i]), TLoad.Load<TS, TV>(view.V, v), a0);
+                    a1 = TS.MultiplyAdd(TS.Create(probs[j + i + 1]), TLoad.Load<TS, TV>(view.V, v + hd), a1);
+                }
+                if (i < n) a0 = TS.MultiplyAdd(TS.Create(probs[j + i]), TLoad.Load<TS, TV>(view.V, v), a0);
+                p += n;
+                j += n;
+            }
+            TS.Store(TS.Add(a0, a1), output + d);
         }
         for (; d < hd; d++)
         {
             float acc = 0;
             for (int p = first, j = 0; p <= pos; p++, j++)
-                acc += probs[j] * TLoad.Load1(view.V, view.Run(p / BlockSize, BlockSize, HeadDim) + (p % BlockSize) * hd + d);
+                acc += probs[j] * TLoad.Load1(view.V, view.Run(p / BlockSize, BlockSize, hd) + (p % BlockSize) * hd + d);
             output[d] = acc;
         }
-    }
-
-    // Head size 64: the whole output row is 4 registers; two positions at a time give 8 independent chains.
-    private void WeightedValues64<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
-    {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-        for (int p = first, j = 0; p <= pos;)
-        {
-            int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * 64;
-            int i = 0;
-            for (; i + 2 <= n; i += 2, v += 128)
-            {
-                var pa = Vector512.Create(probs[j + i]);
-                var pb = Vector512.Create(probs[j + i + 1]);
-                a0 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 48), a3);
-                b0 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 64), b0);
-                b1 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 80), b1);
-                b2 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 96), b2);
-                b3 = Vector512.FusedMultiplyAdd(pb, TLoad.Load16(view.V, v + 112), b3);
-            }
-            if (i < n)
-            {
-                var pa = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pa, TLoad.Load16(view.V, v + 48), a3);
-            }
-            p += n;
-            j += n;
-        }
-        (a0 + b0).Store(output);
-        (a1 + b1).Store(output + 16);
-        (a2 + b2).Store(output + 32);
-        (a3 + b3).Store(output + 48);
-    }
-
-    // Head size 128: the output row is 8 registers, 8 independent chains per position.
-    private void WeightedValues128<TLoad>(float* probs, KvView view, int first, int pos, float* output) where TLoad : struct, IKvElements
-    {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        for (int p = first, j = 0; p <= pos;)
-        {
-            int offset = p % BlockSize, n = Math.Min(BlockSize - offset, pos - p + 1);
-            long v = view.Run(p / BlockSize, BlockSize, HeadDim) + offset * 128;
-            for (int i = 0; i < n; i++, v += 128)
-            {
-                var pr = Vector512.Create(probs[j + i]);
-                a0 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v), a0);
-                a1 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 16), a1);
-                a2 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 32), a2);
-                a3 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 48), a3);
-                a4 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 64), a4);
-                a5 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 80), a5);
-                a6 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 96), a6);
-                a7 = Vector512.FusedMultiplyAdd(pr, TLoad.Load16(view.V, v + 112), a7);
-            }
-            p += n;
-            j += n;
-        }
-        a0.Store(output); a1.Store(output + 16); a2.Store(output + 32); a3.Store(output + 48);
-        a4.Store(output + 64); a5.Store(output + 80); a6.Store(output + 96); a7.Store(output + 112);
     }
 
     /// <summary>scores[i] = Scale · q·k(offset + i) for n positions of one block of transposed keys.</summary>
@@ -231,25 +202,26 @@ public sealed unsafe class PagedAttentionWork<TKv> : ParallelWork where TKv : st
     {
         int bs = BlockSize, hd = HeadDim;
         int i = 0;
-        for (; i + 16 <= n; i += 16)
+        for (; i + TS.Width <= n; i += TS.Width)
         {
             long col = kt + offset + i;
             // Eight independent chains: enough FMAs in flight to cover their latency.
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             int d = 0;
             for (; d + 8 <= hd; d += 8, col += 8 * bs)
             {
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TLoad.Load16(keys, col), a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 1]), TLoad.Load16(keys, col + bs), a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 2]), TLoad.Load16(keys, col + 2 * bs), a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 3]), TLoad.Load16(keys, col + 3 * bs), a3);
-                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 4]), TLoad.Load16(keys, col + 4 * bs), a4);
-                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 5]), TLoad.Load16(keys, col + 5 * bs), a5);
-                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 6]), TLoad.Load16(keys, col + 6 * bs), a6);
-                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d + 7]), TLoad.Load16(keys, col + 7 * bs), a7);
+                a0 = TS.MultiplyAdd(TS.Create(q[d]), TLoad.Load<TS, TV>(keys, col), a0);
+                a1 = TS.MultiplyAdd(TS.Create(q[d + 1]), TLoad.Load<TS, TV>(keys, col + bs), a1);
+                a2 = TS.MultiplyAdd(TS.Create(q[d + 2]), TLoad.Load<TS, TV>(keys, col + 2 * bs), a2);
+                a3 = TS.MultiplyAdd(TS.Create(q[d + 3]), TLoad.Load<TS, TV>(keys, col + 3 * bs), a3);
+                a4 = TS.MultiplyAdd(TS.Create(q[d + 4]), TLoad.Load<TS, TV>(keys, col + 4 * bs), a4);
+                a5 = TS.MultiplyAdd(TS.Create(q[d + 5]), TLoad.Load<TS, TV>(keys, col + 5 * bs), a5);
+                a6 = TS.MultiplyAdd(TS.Create(q[d + 6]), TLoad.Load<TS, TV>(keys, col + 6 * bs), a6);
+                a7 = TS.MultiplyAdd(TS.Create(q[d + 7]), TLoad.Load<TS, TV>(keys, col + 7 * bs), a7);
             }
-            for (; d < hd; d++, col += bs) a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), TLoad.Load16(keys, col), a0);
-            ((((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) * Scale).Store(scores + i);
+            for (; d < hd; d++, col += bs) a0 = TS.MultiplyAdd(TS.Create(q[d]), TLoad.Load<TS, TV>(keys, col), a0);
+            var sum = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
+            TS.Store(TS.Multiply(sum, TS.Create(Scale)), scores + i);
         }
         for (; i < n; i++)
         {

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
@@ -6,7 +6,7 @@ namespace InferenceServer.Backends.Cpu.Kernels;
 /// Activations quantized to Q8_0-style blocks (32 int8 + a float scale) so Q8_0 weights can be multiplied with
 /// integer dot products, as llama.cpp does for decode.
 /// </summary>
-public static unsafe class Q8Activations
+public static unsafe class Q8Activations<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
     /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="k"/> floats, row after row into <paramref name="q"/> and <paramref name="scales"/>.</summary>
     public static void QuantizeRows(float* x, int rows, int k, sbyte* q, float* scales)
@@ -18,29 +18,16 @@ public static unsafe class Q8Activations
     /// <summary>Quantizes <paramref name="k"/> floats (a multiple of 32) into <paramref name="q"/> and per-block <paramref name="scales"/>.</summary>
     public static void Quantize(float* x, int k, sbyte* q, float* scales)
     {
+        int w = TS.Width;
         for (int b = 0; b < k / 32; b++)
         {
             float* src = x + b * 32;
-            var v0 = Vector512.Load(src);
-            var v1 = Vector512.Load(src + 16);
-            float amax = MaxAcross(Vector512.Max(Vector512.Abs(v0), Vector512.Abs(v1)));
-            float d = amax / 127f;
+            TV amax = TS.Abs(TS.Load(src));
+            for (int i = w; i < 32; i += w) amax = TS.Max(amax, TS.Abs(TS.Load(src + i)));
+            float d = TS.MaxAcross(amax) / 127f;
             scales[b] = d;
-            float inv = d != 0 ? 1f / d : 0f;
-            var vi = Vector512.Create(inv);
-            var i0 = Vector512.ConvertToInt32(Vector512.Round(v0 * vi));
-            var i1 = Vector512.ConvertToInt32(Vector512.Round(v1 * vi));
-            var s16 = Vector512.Narrow(i0, i1);
-            Vector512.Narrow(s16, s16).GetLower().Store(q + b * 32);
+            var inv = TS.Create(d != 0 ? 1f / d : 0f);
+            for (int i = 0; i < 32; i += w) TS.StoreRoundedSByte(TS.Multiply(TS.Load(src + i), inv), q + b * 32 + i);
         }
-    }
-
-    private static float MaxAcross(Vector512<float> v)
-    {
-        var m = Vector256.Max(v.GetLower(), v.GetUpper());
-        var m2 = Vector128.Max(m.GetLower(), m.GetUpper());
-        float r = m2.GetElement(0);
-        for (int i = 1; i < 4; i++) r = Math.Max(r, m2.GetElement(i));
-        return r;
     }
 }

@@ -1,9 +1,9 @@
-using System.Runtime.Intrinsics;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Backends.Cpu.Kernels;
 
 /// <summary>Rotary embedding in the NeoX / Hugging Face "rotate half" layout: pairs (i, i + headDim/2).</summary>
-public static unsafe class RopeKernel
+public static unsafe class RopeKernel<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
     public static void Apply(float* x, int tokens, int heads, int headDim, ReadOnlySpan<int> positions, RopeTable table)
     {
@@ -26,14 +26,14 @@ public static unsafe class RopeKernel
     private static void RotateHead(float* v, float* cos, float* sin, int half)
     {
         int i = 0;
-        for (; i + 16 <= half; i += 16)
+        for (; i + TS.Width <= half; i += TS.Width)
         {
-            var x0 = Vector512.Load(v + i);
-            var x1 = Vector512.Load(v + i + half);
-            var c = Vector512.Load(cos + i);
-            var s = Vector512.Load(sin + i);
-            (x0 * c - x1 * s).Store(v + i);
-            (x1 * c + x0 * s).Store(v + i + half);
+            var x0 = TS.Load(v + i);
+            var x1 = TS.Load(v + i + half);
+            var c = TS.Load(cos + i);
+            var s = TS.Load(sin + i);
+            TS.Store(TS.Subtract(TS.Multiply(x0, c), TS.Multiply(x1, s)), v + i);
+            TS.Store(TS.Add(TS.Multiply(x1, c), TS.Multiply(x0, s)), v + i + half);
         }
         for (; i < half; i++)
         {
