@@ -2,6 +2,7 @@ using System.Globalization;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Benchmarks;
 
@@ -74,6 +75,7 @@ public static class Program
             }
         }
         Console.WriteLine();
+        Console.WriteLine($"CPU kernel path: {CpuIsaSupport.Describe(CpuIsaSupport.Best)} ({CpuModel.Name})");
         Console.WriteLine($"machine read bandwidth (2 threads, same run): {bandwidth:F1} GB/s");
         Console.WriteLine("| model | phase | median speed | weight bandwidth |");
         Console.WriteLine("|---|---|---|---|");

@@ -17,6 +17,9 @@ public sealed record EngineOptions
     /// <summary>CPU threads for kernels (0: all cores).</summary>
     public int Threads { get; init; }
 
+    /// <summary>The CPU backend's kernel path; null: the fastest this CPU supports (a path it cannot run fails at start).</summary>
+    public Backends.Cpu.Simd.CpuIsa? CpuPath { get; init; }
+
     /// <summary>Storage type of weight matrices (null: keep the file's).</summary>
     public TensorDType? WeightDType { get; init; }
 

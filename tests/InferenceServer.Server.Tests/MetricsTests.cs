@@ -1,3 +1,4 @@
+using InferenceServer.Backends.Cpu.Simd;
 using System.Net;
 
 namespace InferenceServer.Server.Tests;
@@ -45,5 +46,16 @@ public sealed class MetricsTests
         Assert.Equal(cached, await Read("vllm:prefix_cache_hits_total"));
         Assert.Equal(0, await Read("vllm:num_requests_running"));
         Assert.Equal(0, await Read("vllm:kv_cache_usage_perc"));
+    }
+
+    [Fact]
+    public async Task The_cpu_kernel_path_in_use_is_exported()
+    {
+        await using var server = await TestServer.StartAsync();
+        var isa = CpuIsaSupport.Best;
+        string labels = $"path=\"{isa.ToString().ToLowerInvariant()}\",instructions=\"{CpuIsaSupport.Describe(isa)}\",threads=\"";
+        string text = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("# TYPE inference_server_cpu_kernel_path_info gauge", text, StringComparison.Ordinal);
+        Assert.Contains("inference_server_cpu_kernel_path_info{" + labels, text, StringComparison.Ordinal);
     }
 }

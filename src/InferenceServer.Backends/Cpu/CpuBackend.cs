@@ -42,8 +42,11 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
     /// <summary>The instruction-set path the kernels run.</summary>
     public CpuIsa Isa => _kernels.Isa;
 
+    /// <summary>The instructions the path uses, e.g. <c>avx2+fma</c>.</summary>
+    public string Instructions => _kernels.Description;
+
     /// <summary>What the path uses and on how many threads, as the startup line shows it: <c>cpu: avx2+fma, 2 threads</c>.</summary>
-    public string Description => $"cpu: {_kernels.Description}, {Threads} threads";
+    public string Description => $"cpu: {Instructions}, {Threads} threads";
 
     /// <summary>Whether Q8_0 matmuls of <paramref name="rows"/> rows quantize activations to int8 on this path (else weights are dequantized to float).</summary>
     public bool QuantizesActivations(int rows) => _kernels.Int8Q8_0(rows);

@@ -104,6 +104,9 @@ public sealed class EngineCore : IDisposable
 
     /// <summary>Which backend computes, and why (for the start-up log).</summary>
     public string DeviceDescription { get; }
+
+    /// <summary>The backend the engine computes on.</summary>
+    public IComputeBackend Backend => _backend;
     public ModelWeights Weights { get; }
 
     /// <summary>Storage type of the KV pool (f32 or bf16).</summary>

@@ -21,7 +21,7 @@ public static class ComputeBackendFactory
         switch (options.Device)
         {
             case ComputeDevice.Cpu:
-                return Cpu(options, "device cpu");
+                return Cpu(options, "device");
             case ComputeDevice.Cuda:
                 return Gpu(options);
             case ComputeDevice.CudaEmulation:
@@ -33,15 +33,16 @@ public static class ComputeBackendFactory
                 }
                 catch (DeviceUnavailableException e)
                 {
-                    return Cpu(options, $"device auto: CUDA not used ({e.Message}); running on the CPU");
+                    return Cpu(options, $"device auto: CUDA not used ({e.Message}); running on the");
                 }
         }
     }
 
-    private static BackendChoice Cpu(EngineOptions options, string description)
+    // "device cpu: avx2+fma, 2 threads": the kernel path and threads, after what led to the CPU.
+    private static BackendChoice Cpu(EngineOptions options, string lead)
     {
-        var cpu = new CpuBackend(options.Threads);
-        return new BackendChoice(cpu, $"{description} ({cpu.Threads} threads)");
+        var cpu = new CpuBackend(options.Threads, options.CpuPath);
+        return new BackendChoice(cpu, $"{lead} {cpu.Description}");
     }
 
     private static BackendChoice Gpu(EngineOptions options)

@@ -1,3 +1,4 @@
+using InferenceServer.Backends.Cpu;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Generation;
@@ -78,6 +79,7 @@ public static class ServerHost
             _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
             _ = new LoraRequestCounts(metrics.Registry, model.Name, () => model.Engine.Stats);
         }
+        if (model.Engine.Core.Backend is CpuBackend cpu) CpuPathInfo.Register(metrics.Registry, cpu);
         var catalog = catalogOf(admission, metrics, state);
         _ = new RoutingMetrics(metrics.Registry, catalog);
         var services = builder.Services;
