@@ -2,9 +2,10 @@ namespace InferenceServer.Backends.Cpu.Simd;
 
 /// <summary>
 /// fp16 → fp32 by bit manipulation, the same in every path (no path here may assume F16C, which .NET does not
-/// expose): with the half in the top 16 bits of an int, an arithmetic shift right by 3 lines its exponent and
-/// mantissa up with fp32's, the mask keeps sign, exponent and mantissa, and ×2^112 rebiases the exponent (also
-/// turning fp16 subnormals into the right fp32 normals). Infinities and NaNs are not preserved (weights have none).
+/// expose): the half sign-extended to 32 bits and shifted left by 13 lines its exponent and mantissa up with
+/// fp32's (the same bits as the half in the top 16 bits shifted right arithmetically by 3), the mask keeps sign,
+/// exponent and mantissa, and ×2^112 rebiases the exponent (also turning fp16 subnormals into the right fp32
+/// normals). Infinities and NaNs are not preserved (weights have none).
 /// </summary>
 internal static class HalfFloatBits
 {

@@ -46,7 +46,7 @@ public readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadHalf(ushort* p)
     {
-        var bits = Vector128.ShiftRightArithmetic(Vector128.ShiftLeft(Widen(p), 16).AsInt32(), 3) & Vector128.Create(HalfFloatBits.Mask);
+        var bits = Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()), 13) & Vector128.Create(HalfFloatBits.Mask);
         return bits.AsSingle() * Vector128.Create(HalfFloatBits.ExponentRebias);
     }
 

@@ -43,7 +43,7 @@ public readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadHalf(ushort* p)
     {
-        var bits = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(Avx2.ConvertToVector256Int32(p), 16), 3) & Vector256.Create(HalfFloatBits.Mask);
+        var bits = Vector256.ShiftLeft(Avx2.ConvertToVector256Int32((short*)p), 13) & Vector256.Create(HalfFloatBits.Mask);
         return bits.AsSingle() * Vector256.Create(HalfFloatBits.ExponentRebias);
     }
 

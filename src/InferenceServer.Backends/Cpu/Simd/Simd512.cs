@@ -40,7 +40,7 @@ public readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadHalf(ushort* p)
     {
-        var bits = Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(Widen(p), 16).AsInt32(), 3) & Vector512.Create(HalfFloatBits.Mask);
+        var bits = Vector512.ShiftLeft(Avx512F.ConvertToVector512Int32(Vector256.Load((short*)p)), 13) & Vector512.Create(HalfFloatBits.Mask);
         return bits.AsSingle() * Vector512.Create(HalfFloatBits.ExponentRebias);
     }
 
