@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the server for linux-arm64 and runs it under qemu-user on an x86-64 Debian machine:
-#   1. installs qemu-user-static and the arm64 C/C++ runtime (Debian multiarch) if missing;
+#   1. installs qemu-user-static and the arm64 C/C++ runtime (scripts/install-arm64-tools.sh) if missing;
 #   2. snapshots the working tree (tracked + untracked, not ignored) to $ARM64_CHECK_DIR, so builds here never touch
 #      the live tree's bin/ and obj/;
 #   3. publishes the CLI and scripts/arm64/XunitInprocRunner (which carries tests/InferenceServer.Backends.Tests)
@@ -26,13 +26,8 @@ took() { echo "--- took ${SECONDS}s"; }
 qemu() { QEMU_CPU=$1 DOTNET_EnableWriteXorExecute=0 timeout "$limit" qemu-aarch64-static -L / "${@:2}"; }
 
 step "tools"
-pkgs=()
-command -v qemu-aarch64-static >/dev/null || pkgs+=(qemu-user-static)
-for p in libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64; do dpkg -s "$p" >/dev/null 2>&1 || pkgs+=("$p"); done
-if [ ${#pkgs[@]} -gt 0 ]; then
-    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}"
-fi
+bash "$repo/scripts/install-arm64-tools.sh"
+command -v qemu-aarch64-static >/dev/null || { echo "qemu-aarch64-static is not installed"; exit 1; }
 qemu-aarch64-static --version | head -1
 took
 
@@ -44,7 +39,7 @@ find "$work/src" \( -name bin -o -name obj \) -prune -o -type f -print0 | xargs 
 src=$work/src
 took
 
-# BuildCudaKernels=false skips the host (x86-64) CUDA emulation build once the Backends.Cuda csproj honours it.
+# BuildCudaKernels=false: no CUDA kernel build (nvcc, the x86-64 emulation library); nothing here runs them.
 publish() { rm -rf "$2"; dotnet publish "$1" -c Release -r linux-arm64 --self-contained -p:BuildCudaKernels=false -o "$2" -v q -nologo; }
 step "publish linux-arm64"
 publish "$src/src/InferenceServer.Cli" "$work/cli"
@@ -53,10 +48,10 @@ file -b "$work/cli/inference-server" | cut -d, -f1-2
 took
 
 step "x64 reference: generate + Backends tests"
-dotnet run --project "$src/src/InferenceServer.Cli" -c Release -v q -- "${gen[@]}" > "$work/x64.txt" 2> "$work/x64.err" \
+dotnet run --project "$src/src/InferenceServer.Cli" -c Release -p:BuildCudaKernels=false -v q -- "${gen[@]}" > "$work/x64.txt" 2> "$work/x64.err" \
     || { cat "$work/x64.err"; echo "x64 generate failed"; exit 1; }
 echo "x64: $(cat "$work/x64.txt")"
-dotnet build "$src/scripts/arm64/XunitInprocRunner" -c Release -v q -nologo > /dev/null
+dotnet build "$src/scripts/arm64/XunitInprocRunner" -c Release -p:BuildCudaKernels=false -v q -nologo > /dev/null
 x64_tests=$("$src/scripts/arm64/XunitInprocRunner/bin/Release/net10.0/XunitInprocRunner" "$@" | tee "$work/tests-x64.log" | tail -1) || true
 summary+=("x64 tests (reference): $x64_tests")
 took
