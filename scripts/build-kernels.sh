@@ -23,6 +23,8 @@ emu_sources() { find "$kernels" "$kernels/testing" -maxdepth 1 -name '*.cu' ! -n
 
 build_emulation() {  # $1 = output library, remaining = extra flags
     local lib=$1; shift
+    # The fibers switch stacks in x86-64 assembly (kernels/emu/fiber.cpp), and -mtls-dialect=gnu2 is an x86 flag.
+    [ "$(uname -m)" = x86_64 ] || skip "the CUDA emulation is built for x86-64 only (this machine is $(uname -m))"
     command -v g++ >/dev/null || skip "g++ not found"
     # The emulation uses the toolkit's own fp16/bf16 headers (host code paths) for correct rounding.
     [ -f /usr/include/cuda_fp16.h ] || [ -f /usr/local/cuda/include/cuda_fp16.h ] || skip "CUDA headers (cuda_fp16.h) not found: run scripts/install-cuda-toolkit.sh"
