@@ -1,5 +1,7 @@
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.RandomModels;
+using InferenceServer.Tokenization;
+using InferenceServer.Tokenization.Writing;
 
 namespace InferenceServer.Benchmarks;
 
@@ -37,8 +39,10 @@ public static class BenchModels
             string file = Path.Combine(folder, "model.gguf");
             if (!File.Exists(file))
             {
-                RandomModelWriter.WriteGguf(shape, file + ".tmp", dtype, seed: 1);
+                // Same file as `make-random-model --format gguf` (tokenizer included), so llama.cpp can run it too.
                 RandomModelWriter.WriteTokenizerFiles(shape, folder, tokenizers);
+                var vocabulary = GgufTokenizerMetadata.From(TokenizerLoader.ReadDefinition(folder), vocabularySize: shape.Config.VocabSize);
+                RandomModelWriter.WriteGguf(shape, file + ".tmp", dtype, seed: 1, vocabulary);
                 File.Move(file + ".tmp", file);
             }
             return file;

@@ -19,6 +19,9 @@ public sealed class MakeRandomModelCommandTests
             Assert.True(model.Weights.TryGet("model.layers.29.mlp.down_proj.weight", out var down));
             Assert.Equal(Core.Tensors.TensorDType.Q8_0, down.DType);
         }
+        // The stand-in Qwen3 tokenizer is in the file, cut to the embedding's 49,152 rows, as llama.cpp needs it.
+        using (var gguf = Models.Gguf.GgufFile.Open(dir.File("model.gguf")))
+            Assert.Equal(49152, gguf.GetArray<string>("tokenizer.ggml.tokens").Length);
         var gen = CliRunner.Run("generate", "-m", dir.File("model.gguf"), "-p", "Hello", "-n", "4", "--ignore-eos", "--temperature", "0");
         Assert.True(gen.ExitCode == 0, gen.Stderr);
         Assert.Contains("(4 tokens in", gen.Stderr, StringComparison.Ordinal);

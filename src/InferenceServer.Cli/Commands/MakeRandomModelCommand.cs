@@ -1,6 +1,8 @@
 using System.CommandLine;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.RandomModels;
+using InferenceServer.Tokenization;
+using InferenceServer.Tokenization.Writing;
 
 namespace InferenceServer.Cli.Commands;
 
@@ -12,7 +14,7 @@ internal static class MakeRandomModelCommand
         var shape = new Option<string>("--shape") { Description = "Shape: " + string.Join(", ", ModelShapes.All.Select(s => s.Name)), Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var dtype = new Option<string>("--dtype") { Description = "f32, f16, bf16 (safetensors) or q8_0 (gguf only)", DefaultValueFactory = _ => "f16" };
-        var format = new Option<string>("--format") { Description = "safetensors (Hugging Face folder) or gguf (model.gguf in the folder)", DefaultValueFactory = _ => "safetensors" };
+        var format = new Option<string>("--format") { Description = "safetensors (Hugging Face folder) or gguf (model.gguf with the tokenizer in its metadata, loadable by llama.cpp, in the folder)", DefaultValueFactory = _ => "safetensors" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1UL };
         var tokenizers = new Option<string?>("--tokenizers") { Description = "Folder of real tokenizers (default: ../shared/models/tokenizers beside the repository)" };
         var command = new Command("make-random-model", "Write a random-weight model of a real shape in the Hugging Face layout (or GGUF)")
@@ -32,8 +34,10 @@ internal static class MakeRandomModelCommand
                     RandomModelWriter.WriteHuggingFace(s, folder, dt, r.GetValue(seed), tokenizerRoot);
                     break;
                 case "gguf":
-                    RandomModelWriter.WriteGguf(s, Path.Combine(folder, "model.gguf"), dt, r.GetValue(seed));
+                    // The tokenizer goes into the GGUF as well, in llama.cpp's keys, so llama.cpp can load the file too.
                     RandomModelWriter.WriteTokenizerFiles(s, folder, tokenizerRoot);
+                    var vocabulary = GgufTokenizerMetadata.From(TokenizerLoader.ReadDefinition(folder), vocabularySize: s.Config.VocabSize);
+                    RandomModelWriter.WriteGguf(s, Path.Combine(folder, "model.gguf"), dt, r.GetValue(seed), vocabulary);
                     break;
                 default:
                     throw new ArgumentException($"unknown format '{r.GetValue(format)}' (expected safetensors or gguf)");

@@ -6,7 +6,8 @@ namespace InferenceServer.Models.RandomModels;
 /// Shapes of real open models, for random-weight benchmark models. Sizes, RoPE settings and special-token ids
 /// follow each model's published config.json. Only stories110m has its own tokenizer; the others use the
 /// Qwen3 tokenizer as a stand-in, so ids may name other tokens and ids at or above the vocabulary size are
-/// never produced by the model (benchmarks feed random ids, so this does not matter there).
+/// never produced by the model (benchmarks feed random ids, so this does not matter there). In a GGUF file the
+/// tokenizer is padded or cut to the embedding's rows, as llama.cpp requires.
 /// </summary>
 public static class ModelShapes
 {

@@ -34,15 +34,27 @@ public static class RandomModelWriter
     }
 
     /// <summary>
-    /// Writes a GGUF file of the shape (matrices F32, F16, BF16 or Q8_0; vectors F32). It carries no tokenizer:
-    /// put it next to the files of <see cref="WriteTokenizerFiles"/> and take the tokenizer from that folder.
+    /// Writes a GGUF file of the shape (matrices F32, F16, BF16 or Q8_0; vectors F32). Without
+    /// <paramref name="tokenizerMetadata"/> it carries no tokenizer (put it next to the files of
+    /// <see cref="WriteTokenizerFiles"/> and take the tokenizer from that folder), and llama.cpp cannot load it.
     /// </summary>
-    public static void WriteGguf(ModelShape shape, string ggufPath, TensorDType dtype, ulong seed)
+    /// <param name="tokenizerMetadata">
+    /// tokenizer.ggml.* entries (Tokenization's GgufTokenizerMetadata, sized to the shape's vocabulary), added after the
+    /// model's own and winning over them, as in <see cref="GgufConverter.FromHuggingFace"/>.
+    /// </param>
+    public static void WriteGguf(ModelShape shape, string ggufPath, TensorDType dtype, ulong seed,
+        IReadOnlyDictionary<string, object>? tokenizerMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var config = shape.Config;
+        // llama.cpp sizes the vocabulary by the token list and refuses an embedding of any other size.
+        if (tokenizerMetadata is not null && tokenizerMetadata.TryGetValue("tokenizer.ggml.tokens", out object? tokens)
+            && tokens is Array list && list.Length != config.VocabSize)
+            throw new ArgumentException($"the tokenizer lists {list.Length} tokens, the {shape.Name} embedding has {config.VocabSize} rows", nameof(tokenizerMetadata));
         var writer = new GgufWriter();
         foreach (var (k, v) in GgufModelMetadata.For(config, shape.Name, dtype)) writer.AddMetadata(k, v);
+        if (tokenizerMetadata is not null)
+            foreach (var (k, v) in tokenizerMetadata) writer.AddMetadata(k, v);
         foreach (var (name, tensorShape) in ExpectedTensors.For(config))
         {
             var target = GgufModelMetadata.TensorType(tensorShape, dtype);

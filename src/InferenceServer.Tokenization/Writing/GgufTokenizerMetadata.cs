@@ -23,9 +23,10 @@ public static class GgufTokenizerMetadata
     /// <summary>
     /// The metadata for <paramref name="definition"/>. <paramref name="pre"/> names the byte-level pre-tokenizer (e.g.
     /// "qwen2"); when null it is recognized from the definition's split regexes. Throws <see cref="ArgumentException"/>
-    /// when a byte-level tokenizer's pre-tokenizer has no GGUF name.
+    /// when a byte-level tokenizer's pre-tokenizer has no GGUF name. With <paramref name="vocabularySize"/> (the rows of
+    /// the model's embedding) the vocabulary is padded or cut to exactly that many tokens (see <see cref="GgufVocabularyFit"/>).
     /// </summary>
-    public static IReadOnlyDictionary<string, object> From(TokenizerDefinition definition, string? pre = null)
+    public static IReadOnlyDictionary<string, object> From(TokenizerDefinition definition, string? pre = null, int? vocabularySize = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         int count = definition.Tokens.Count;
@@ -73,6 +74,7 @@ public static class GgufTokenizerMetadata
         if (definition.PaddingTokenId is int pad) metadata[PaddingIdKey] = (uint)pad;
         metadata[AddBosKey] = definition.AddBosToken;
         metadata[AddEosKey] = definition.AddEosToken;
+        if (vocabularySize is int rows) GgufVocabularyFit.Fit(metadata, rows);
         return metadata;
     }
 
