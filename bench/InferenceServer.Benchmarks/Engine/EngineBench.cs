@@ -1,3 +1,4 @@
+using InferenceServer.Backends.Cpu.Simd;
 using System.Diagnostics;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
@@ -43,7 +44,7 @@ public static class EngineBench
             KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(opened.Model.Config, 16) * (streamCounts.Max() * (PromptTokens + OutputTokens) / 16 + 64),
         };
         using var engine = new EngineCore(opened.Model, opened.Tokenizer, options, "bench");
-        Console.WriteLine($"stories110M-shape Q8_0, {PromptTokens}-token prompts, {OutputTokens} output tokens, 2 threads, median of {runs}");
+        Console.WriteLine($"stories110M-shape Q8_0, {PromptTokens}-token prompts, {OutputTokens} output tokens, 2 threads, median of {runs}; {engine.DeviceDescription} ({CpuModel.Name})");
         Console.WriteLine("| streams | decode tokens/s (all streams decoding) | output tokens/s (end to end) | KV slots unused at steady state |");
         Console.WriteLine("|---|---|---|---|");
         var rng = new Random(1);
