@@ -14,15 +14,12 @@ public sealed class Arm64QemuTests(ITestOutputHelper output)
     [Arm64QemuFact]
     public async Task The_arm64_build_generates_x64s_text_and_passes_the_kernel_tests_under_qemu()
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("bash");
         start.ArgumentList.Add(Path.Combine(SharedModels.RepositoryRoot, "scripts", "arm64-check.sh"));
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(start);
         string summary = stdout[Math.Max(0, stdout.LastIndexOf("=== summary", StringComparison.Ordinal))..];
         output.WriteLine(summary);
-        Assert.True(process.ExitCode == 0, $"arm64-check.sh exited {process.ExitCode}:\n{stdout[^Math.Min(stdout.Length, 6000)..]}\n{await stderr}");
+        Assert.True(exitCode == 0, $"arm64-check.sh exited {exitCode}:\n{stdout[^Math.Min(stdout.Length, 6000)..]}\n{stderr}");
         Assert.Contains("arm64 generate [max]: MATCHES x64", summary, StringComparison.Ordinal);
         Assert.Contains("arm64 generate [cortex-a53]: MATCHES x64", summary, StringComparison.Ordinal);
         Assert.Contains("ARM64 CHECK PASSED", summary, StringComparison.Ordinal);

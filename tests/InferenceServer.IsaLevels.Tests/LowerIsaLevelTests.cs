@@ -33,18 +33,15 @@ public sealed class LowerIsaLevelTests(ITestOutputHelper output)
         }
         var level = IsaLevel.All.Single(l => l.Name == levelName);
         string dll = SuiteAssembly(suite);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var arg in new[] { "test", dll, "--logger", "console;verbosity=normal" }) start.ArgumentList.Add(arg);
         foreach (var (name, value) in level.Environment) start.Environment[name] = value;
         start.Environment["INFERENCE_SERVER_EXPECT_CPU_PATH"] = level.Path.ToString().ToLowerInvariant();
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        string all = stdout + await stderr;
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(start);
+        string all = stdout + stderr;
         string summary = string.Join('\n', all.Split('\n').Where(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed", StringComparison.Ordinal)).Take(40));
         output.WriteLine($"{suite} with {string.Join(' ', level.Environment.Select(e => $"{e.Key}={e.Value}"))}:\n{summary}");
-        Assert.True(process.ExitCode == 0, $"{suite} failed on the {level.Name} level (exit {process.ExitCode}):\n{Tail(all, 6000)}");
+        Assert.True(exitCode == 0, $"{suite} failed on the {level.Name} level (exit {exitCode}):\n{Tail(all, 6000)}");
         if (suite == "InferenceServer.Backends.Tests")
             Assert.Contains("Passed InferenceServer.Backends.Tests.CpuPathSelectionTests.The_default_path_is_the_fastest_one_the_runtime_reports", stdout, StringComparison.Ordinal);
     }

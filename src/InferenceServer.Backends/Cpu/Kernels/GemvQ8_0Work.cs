@@ -45,7 +45,7 @@ public sealed unsafe class GemvQ8_0Work<TDot, TW, TAcc> : Q8MatMulWork
     }
 
     private static TAcc Block(byte* block, sbyte* xq, float xScale, TAcc acc)
-        => TDot.MultiplyAdd((sbyte*)(block + 2), xq, HalfBits.HalfToFloat(*(ushort*)block) * xScale, acc);
+        => TDot.MultiplyAdd(TDot.LoadWeights((sbyte*)(block + 2)), xq, HalfBits.HalfToFloat(*(ushort*)block) * xScale, acc);
 
     private void ExecuteMulti(int start, int end)
     {

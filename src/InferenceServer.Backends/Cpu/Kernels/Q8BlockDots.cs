@@ -17,9 +17,6 @@ public unsafe interface IQ8BlockDot<TW, TAcc> where TW : struct where TAcc : str
     /// <summary>acc + (the lanes of Σ w·x) · scale.</summary>
     static abstract TAcc MultiplyAdd(TW w, sbyte* x, float scale, TAcc acc);
 
-    /// <summary>The same for weights used once, read straight from <paramref name="w"/> (nothing kept between tokens).</summary>
-    static abstract TAcc MultiplyAdd(sbyte* w, sbyte* x, float scale, TAcc acc);
-
     static abstract TAcc Add(TAcc a, TAcc b);
     static abstract float Sum(TAcc acc);
 }
@@ -44,14 +41,6 @@ public readonly unsafe struct X86Q8Dot : IQ8BlockDot<X86Q8Weights, Vector256<flo
     public static Vector256<float> MultiplyAdd(X86Q8Weights w, sbyte* x, float scale, Vector256<float> acc)
     {
         var dot = Dot(w.Magnitudes, Avx2.Sign(Vector256.Load(x), w.Values));
-        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(scale), acc);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(sbyte* w, sbyte* x, float scale, Vector256<float> acc)
-    {
-        var values = Vector256.Load(w);
-        var dot = Dot(Avx2.Abs(values), Avx2.Sign(Vector256.Load(x), values));
         return Fma.MultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(scale), acc);
     }
 
@@ -81,13 +70,6 @@ public readonly unsafe struct NeonQ8Dot : IQ8BlockDot<NeonQ8Weights, Vector128<f
     public static Vector128<float> MultiplyAdd(NeonQ8Weights w, sbyte* x, float scale, Vector128<float> acc)
     {
         var dot = Dp.DotProduct(Dp.DotProduct(Vector128<int>.Zero, w.Low, Vector128.Load(x)), w.High, Vector128.Load(x + 16));
-        return AdvSimd.FusedMultiplyAdd(acc, AdvSimd.ConvertToSingle(dot), Vector128.Create(scale));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> MultiplyAdd(sbyte* w, sbyte* x, float scale, Vector128<float> acc)
-    {
-        var dot = Dp.DotProduct(Dp.DotProduct(Vector128<int>.Zero, Vector128.Load(w), Vector128.Load(x)), Vector128.Load(w + 16), Vector128.Load(x + 16));
         return AdvSimd.FusedMultiplyAdd(acc, AdvSimd.ConvertToSingle(dot), Vector128.Create(scale));
     }
 

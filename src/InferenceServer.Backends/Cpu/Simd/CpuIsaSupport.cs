@@ -10,11 +10,11 @@ namespace InferenceServer.Backends.Cpu.Simd;
 /// </summary>
 public static class CpuIsaSupport
 {
-    /// <summary>The fastest path the runtime supports here; the backend's default.</summary>
-    public static CpuIsa Best { get; } = Enum.GetValues<CpuIsa>().Where(IsSupported).Max();
-
     /// <summary>Every path that can run here, fastest first (tests run the kernels on each).</summary>
     public static IReadOnlyList<CpuIsa> Supported { get; } = Enum.GetValues<CpuIsa>().Where(IsSupported).OrderDescending().ToArray();
+
+    /// <summary>The fastest path the runtime supports here; the backend's default.</summary>
+    public static CpuIsa Best => Supported[0];
 
     public static bool IsSupported(CpuIsa isa) => isa switch
     {
