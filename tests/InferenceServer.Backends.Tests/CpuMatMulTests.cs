@@ -70,6 +70,45 @@ public sealed class CpuMatMulTests : IDisposable
     }
 
     [Theory]
+    [EveryCpuPath(1)]
+    [EveryCpuPath(4)]
+    [EveryCpuPath(64)]
+    public void Every_finite_fp16_weight_is_widened_exactly(CpuIsa isa, int tokens)
+    {
+        // All 63,488 finite fp16 values (zeros and subnormals included, spread so that most 32-value chunks mix
+        // them with normal values), times one-hot activations: each output is one weight times 1, which is exact,
+        // so any widening error shows bit for bit. GEMV widens per chunk with a fast path for chunks without zeros
+        // or subnormals; GEMM widens whole rows.
+        Use(isa);
+        const int cols = 1024;
+        var bits = Enumerable.Range(0, 65536).Select(i => (ushort)i).Where(h => (h & 0x7C00) != 0x7C00).ToArray();
+        new Random(7).Shuffle(bits);
+        int rows = bits.Length / cols;
+        var w = _backend.LoadWeight(_weights.Halves("w", bits, rows, cols), TensorDType.F16);
+        var xb = _backend.Allocate((long)tokens * cols);
+        var yb = _backend.Allocate((long)tokens * rows);
+        var x = new float[tokens * cols];
+        var y = new float[tokens * rows];
+        for (int c0 = 0; c0 < cols; c0 += tokens)
+        {
+            Array.Clear(x);
+            for (int t = 0; t < tokens; t++) x[t * cols + c0 + t] = 1f;
+            _backend.CopyFromHost(x, xb);
+            _backend.MatMul(xb, tokens, w, null, yb);
+            _backend.CopyToHost(yb, y);
+            for (int t = 0; t < tokens; t++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    ushort h = bits[r * cols + c0 + t];
+                    float expected = (float)BitConverter.UInt16BitsToHalf(h);
+                    Assert.True(y[t * rows + r] == expected, $"fp16 0x{h:X4}: got {y[t * rows + r]:R}, expected {expected:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
     [EveryCpuPath(5, 96, 64)]
     [EveryCpuPath(17, 256, 160)]
     [EveryCpuPath(40, 100, 96)]

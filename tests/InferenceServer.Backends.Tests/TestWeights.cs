@@ -55,6 +55,15 @@ internal sealed unsafe class TestWeights : IDisposable
         return new WeightTensor(name, dtype, shape, data, rowBytes * rows);
     }
 
+    /// <summary>An fp16 matrix holding exactly <paramref name="bits"/>, row-major.</summary>
+    public WeightTensor Halves(string name, ushort[] bits, int rows, int cols)
+    {
+        byte* data = (byte*)NativeMemory.AlignedAlloc((nuint)(bits.Length * 2), 64);
+        _memory.Add((nint)data);
+        bits.CopyTo(new Span<ushort>(data, bits.Length));
+        return new WeightTensor(name, TensorDType.F16, [rows, cols], data, bits.Length * 2L);
+    }
+
     public WeightTensor Vector(string name, float[] values)
     {
         float* data = (float*)NativeMemory.AlignedAlloc((nuint)(values.Length * 4), 64);

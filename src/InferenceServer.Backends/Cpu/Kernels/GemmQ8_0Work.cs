@@ -24,8 +24,7 @@ public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where 
     /// <summary>Weight rows per work item.</summary>
     public const int ChunkRows = 16;
 
-    private readonly nint[] _workerScratch;
-    private readonly int[] _workerCapacity;
+    private readonly WorkerScratch _workerScratch;
     private byte* _packed;
     private byte* _scales;
     private long _packedCapacity;
@@ -33,8 +32,7 @@ public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where 
 
     public GemmQ8_0Work(int workers)
     {
-        _workerScratch = new nint[workers];
-        _workerCapacity = new int[workers];
+        _workerScratch = new WorkerScratch(workers);
     }
 
     /// <summary>Number of work items for the current operands.</summary>
@@ -75,7 +73,7 @@ public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where 
     public override void Execute(int start, int end, int worker)
     {
         int blocks = Blocks;
-        float* dw = WorkerScratch(worker, ChunkRows * blocks * 2);
+        float* dw = _workerScratch.Get(worker, ChunkRows * blocks * 2);
         int* corr = (int*)(dw + ChunkRows * blocks);
         for (int item = start; item < end; item++)
         {
@@ -237,17 +235,6 @@ public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where 
         return new X86Q8Weights(v, TDot.Offset ? default : Avx2.Abs(v));
     }
 
-    private float* WorkerScratch(int worker, int floats)
-    {
-        if (_workerCapacity[worker] < floats)
-        {
-            if (_workerScratch[worker] != 0) NativeMemory.AlignedFree((void*)_workerScratch[worker]);
-            _workerScratch[worker] = (nint)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
-            _workerCapacity[worker] = floats;
-        }
-        return (float*)_workerScratch[worker];
-    }
-
     private static byte* Ensure(ref byte* buffer, ref long capacity, long bytes)
     {
         if (bytes > capacity)
@@ -262,11 +249,7 @@ public sealed unsafe class GemmQ8_0Work<TDot> : Q8MatMulWork, IDisposable where 
 
     public void Dispose()
     {
-        for (int i = 0; i < _workerScratch.Length; i++)
-        {
-            if (_workerScratch[i] != 0) NativeMemory.AlignedFree((void*)_workerScratch[i]);
-            _workerScratch[i] = 0;
-        }
+        _workerScratch.Dispose();
         if (_packed != null) NativeMemory.AlignedFree(_packed);
         if (_scales != null) NativeMemory.AlignedFree(_scales);
         _packed = null;

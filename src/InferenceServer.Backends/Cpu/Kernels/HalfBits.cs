@@ -10,7 +10,11 @@ public static class HalfBits
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HalfToFloat(ushort h)
     {
-        int bits = (((int)h << 16) >> 3) & HalfFloatBits.Mask;
-        return BitConverter.Int32BitsToSingle(bits) * HalfFloatBits.ExponentRebias;
+        int t = ((int)h << 16) >> 3;
+        int magnitude = t & HalfFloatBits.MagnitudeMask;
+        float f = magnitude >= HalfFloatBits.ExponentStep
+            ? BitConverter.Int32BitsToSingle(magnitude + HalfFloatBits.ExponentRebias)
+            : BitConverter.Int32BitsToSingle(magnitude + HalfFloatBits.ExponentRebias + HalfFloatBits.ExponentStep) - BitConverter.Int32BitsToSingle(HalfFloatBits.SubnormalBias);
+        return BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(f) | (t & HalfFloatBits.SignMask));
     }
 }

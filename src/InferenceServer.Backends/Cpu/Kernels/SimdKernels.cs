@@ -17,10 +17,10 @@ internal sealed unsafe class SimdKernels<TS, TV> : CpuKernels where TS : struct,
     private readonly GemvWork<F16RowLoader, TS, TV> _gemvF16 = new();
     private readonly GemvWork<BF16RowLoader, TS, TV> _gemvBF16 = new();
     private readonly GemvWork<Q8_0RowLoader, TS, TV> _gemvQ8Float = new();
-    private readonly GemmWork<F32RowLoader, TS, TV> _gemmF32 = new();
-    private readonly GemmWork<F16RowLoader, TS, TV> _gemmF16 = new();
-    private readonly GemmWork<BF16RowLoader, TS, TV> _gemmBF16 = new();
-    private readonly GemmWork<Q8_0RowLoader, TS, TV> _gemmQ8Float = new();
+    private readonly GemmWork<F32RowLoader, TS, TV> _gemmF32;
+    private readonly GemmWork<F16RowLoader, TS, TV> _gemmF16;
+    private readonly GemmWork<BF16RowLoader, TS, TV> _gemmBF16;
+    private readonly GemmWork<Q8_0RowLoader, TS, TV> _gemmQ8Float;
     private readonly Q8MatMulWork? _gemvQ8;
     private readonly Q8MatMulWork? _gemmQ8;
     private readonly PagedAttentionWork<F32Kv, TS, TV> _attentionF32 = new();
@@ -30,6 +30,10 @@ internal sealed unsafe class SimdKernels<TS, TV> : CpuKernels where TS : struct,
 
     public SimdKernels(CpuIsa isa, int threads) : base(isa)
     {
+        _gemmF32 = new(threads);
+        _gemmF16 = new(threads);
+        _gemmBF16 = new(threads);
+        _gemmQ8Float = new(threads);
         if (isa is CpuIsa.Avx512 or CpuIsa.Avx2)
         {
             _gemvQ8 = new GemvQ8_0Work<X86Q8Dot, X86Q8Weights, Vector256<float>>();
@@ -126,5 +130,9 @@ internal sealed unsafe class SimdKernels<TS, TV> : CpuKernels where TS : struct,
     public override void Dispose()
     {
         (_gemmQ8 as IDisposable)?.Dispose();
+        _gemmF32.Dispose();
+        _gemmF16.Dispose();
+        _gemmBF16.Dispose();
+        _gemmQ8Float.Dispose();
     }
 }

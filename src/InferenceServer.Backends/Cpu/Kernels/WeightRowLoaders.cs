@@ -32,9 +32,7 @@ public readonly struct F16RowLoader : IRowChunkLoader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct
     {
-        ushort* p = (ushort*)row + chunk * 2 * TS.Width;
-        a = TS.LoadHalf(p);
-        b = TS.LoadHalf(p + TS.Width);
+        TS.LoadHalves((ushort*)row + chunk * 2 * TS.Width, out a, out b);
     }
 }
 

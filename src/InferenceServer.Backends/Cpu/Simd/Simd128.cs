@@ -46,8 +46,28 @@ public readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadHalf(ushort* p)
     {
-        var bits = Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()), 13) & Vector128.Create(HalfFloatBits.Mask);
-        return bits.AsSingle() * Vector128.Create(HalfFloatBits.ExponentRebias);
+        var t = Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsInt16()), 13);
+        var magnitude = t & Vector128.Create(HalfFloatBits.MagnitudeMask);
+        var zeroExponent = Vector128.LessThan(magnitude, Vector128.Create(HalfFloatBits.ExponentStep));
+        var f = (magnitude + Vector128.Create(HalfFloatBits.ExponentRebias) + (zeroExponent & Vector128.Create(HalfFloatBits.ExponentStep))).AsSingle()
+            - (zeroExponent & Vector128.Create(HalfFloatBits.SubnormalBias)).AsSingle();
+        return (f.AsInt32() | (t & Vector128.Create(HalfFloatBits.SignMask))).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadHalves(ushort* p, out Vector128<float> a, out Vector128<float> b)
+    {
+        // One test for all 8 halves; zeros and subnormals are a few percent of real weights' chunks.
+        var halves = Vector128.Load(p);
+        if (Vector128.EqualsAny(halves & Vector128.Create(HalfFloatBits.HalfExponentMask), Vector128<ushort>.Zero))
+        {
+            a = LoadHalf(p);
+            b = LoadHalf(p + 4);
+            return;
+        }
+        var (low, high) = Vector128.Widen(halves.AsInt16());
+        a = ((Vector128.ShiftLeft(low, 13) & Vector128.Create(HalfFloatBits.Mask)) + Vector128.Create(HalfFloatBits.ExponentRebias)).AsSingle();
+        b = ((Vector128.ShiftLeft(high, 13) & Vector128.Create(HalfFloatBits.Mask)) + Vector128.Create(HalfFloatBits.ExponentRebias)).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -40,9 +40,30 @@ public readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadHalf(ushort* p)
     {
-        var bits = Vector512.ShiftLeft(Avx512F.ConvertToVector512Int32(Vector256.Load((short*)p)), 13) & Vector512.Create(HalfFloatBits.Mask);
-        return bits.AsSingle() * Vector512.Create(HalfFloatBits.ExponentRebias);
+        var t = ShiftedHalf(p);
+        var magnitude = t & Vector512.Create(HalfFloatBits.MagnitudeMask);
+        var zeroExponent = Vector512.LessThan(magnitude, Vector512.Create(HalfFloatBits.ExponentStep));
+        var f = (magnitude + Vector512.Create(HalfFloatBits.ExponentRebias) + (zeroExponent & Vector512.Create(HalfFloatBits.ExponentStep))).AsSingle()
+            - (zeroExponent & Vector512.Create(HalfFloatBits.SubnormalBias)).AsSingle();
+        return (f.AsInt32() | (t & Vector512.Create(HalfFloatBits.SignMask))).AsSingle();
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadHalves(ushort* p, out Vector512<float> a, out Vector512<float> b)
+    {
+        // One test for all 32 halves; zeros and subnormals are a few percent of real weights' chunks.
+        if (Vector512.EqualsAny(Vector512.Load(p) & Vector512.Create(HalfFloatBits.HalfExponentMask), Vector512<ushort>.Zero))
+        {
+            a = LoadHalf(p);
+            b = LoadHalf(p + 16);
+            return;
+        }
+        a = ((ShiftedHalf(p) & Vector512.Create(HalfFloatBits.Mask)) + Vector512.Create(HalfFloatBits.ExponentRebias)).AsSingle();
+        b = ((ShiftedHalf(p + 16) & Vector512.Create(HalfFloatBits.Mask)) + Vector512.Create(HalfFloatBits.ExponentRebias)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> ShiftedHalf(ushort* p) => Vector512.ShiftLeft(Avx512F.ConvertToVector512Int32(Vector256.Load((short*)p)), 13);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadSByte(sbyte* p) => Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(Vector128.Load(p)));
