@@ -26,11 +26,9 @@ public sealed unsafe class GemmWork<TLoader, TS, TV> : MatMulWork, IDisposable
 
     private int RowBlocks => (N + BlockRows - 1) / BlockRows;
 
-    private static bool Decodes => typeof(TLoader) != typeof(F32RowLoader);
-
     public override void Execute(int start, int end, int worker)
     {
-        float* panel = Decodes ? _panels.Get(worker, 4L * K) : null;
+        float* panel = TLoader.Decodes ? _panels.Get(worker, 4L * K) : null;
         for (int item = start; item < end; item++)
         {
             int r0 = item % RowBlocks * BlockRows, t0 = item / RowBlocks * BlockTokens;
@@ -38,7 +36,7 @@ public sealed unsafe class GemmWork<TLoader, TS, TV> : MatMulWork, IDisposable
             int r = r0;
             for (; r + 4 <= r1; r += 4)
             {
-                if (Decodes)
+                if (TLoader.Decodes)
                 {
                     for (int i = 0; i < 4; i++) DecodeRow(W + (r + i) * RowBytes, panel + (long)i * K);
                     Rows4<F32RowLoader>(t0, t1, r, (byte*)panel, K * sizeof(float));

@@ -34,6 +34,10 @@ public sealed unsafe class GemvQ8_0Work<TDot, TW, TAcc> : Q8MatMulWork
             for (; b + 4 <= blocks; b += 4)
             {
                 byte* block = row + b * 34;
+                // 136 bytes: three prefetches 64 apart touch every line they span.
+                WeightPrefetch.Ahead(block);
+                WeightPrefetch.Ahead(block + 64);
+                WeightPrefetch.Ahead(block + 128);
                 a0 = Block(block, xq + b * 32, xs[b], a0);
                 a1 = Block(block + 34, xq + (b + 1) * 32, xs[b + 1], a1);
                 a2 = Block(block + 68, xq + (b + 2) * 32, xs[b + 2], a2);
@@ -57,6 +61,7 @@ public sealed unsafe class GemvQ8_0Work<TDot, TW, TAcc> : Q8MatMulWork
             for (int b = 0; b < blocks; b++)
             {
                 byte* block = row + b * 34;
+                WeightPrefetch.Ahead(block);
                 float dw = HalfBits.HalfToFloat(*(ushort*)block);
                 var w = TDot.LoadWeights((sbyte*)(block + 2));
                 sbyte* x = Xq + b * 32;

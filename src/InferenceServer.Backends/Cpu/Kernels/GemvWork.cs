@@ -24,6 +24,7 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
     private void ExecuteSingle(int start, int end)
     {
         int w = TS.Width, chunks = K / (2 * w);
+        long pairBytes = RowBytes / chunks * 2;
         float* x = X;
         for (int r = start; r < end; r++)
         {
@@ -33,6 +34,12 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
             int c = 0;
             for (; c + 2 <= chunks; c += 2)
             {
+                if (TLoader.Decodes)
+                {
+                    byte* pair = row + (c >> 1) * pairBytes;
+                    WeightPrefetch.Ahead(pair);
+                    if (pairBytes > 64) WeightPrefetch.Ahead(pair + 64);
+                }
                 TLoader.Load<TS, TV>(row, c, out var a, out var b);
                 TLoader.Load<TS, TV>(row, c + 1, out var d, out var e);
                 float* xc = x + c * 2 * w;
@@ -54,6 +61,7 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
     private void ExecuteMulti(int start, int end)
     {
         int w = TS.Width, chunks = K / (2 * w), tokens = Tokens;
+        long chunkBytes = RowBytes / chunks;
         // Accumulators by token, as locals so they stay in registers (a stackalloc'd array would not).
         TV acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         for (int r = start; r < end; r++)
@@ -63,6 +71,7 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
             float* x0 = X, x1 = X + K, x2 = X + 2L * K, x3 = X + 3L * K;
             for (int c = 0; c < chunks; c++)
             {
+                if (TLoader.Decodes) WeightPrefetch.Ahead(row + c * chunkBytes);
                 TLoader.Load<TS, TV>(row, c, out var a, out var b);
                 int k = c * 2 * w;
                 acc0 = TS.MultiplyAdd(a, TS.Load(x0 + k), TS.MultiplyAdd(b, TS.Load(x0 + k + w), acc0));

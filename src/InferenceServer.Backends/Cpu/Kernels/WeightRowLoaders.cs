@@ -12,11 +12,16 @@ public interface IRowChunkLoader
 {
     /// <summary>Loads values [2W·chunk, 2W·chunk + 2W) of the row starting at <paramref name="row"/>.</summary>
     static abstract unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct;
+
+    /// <summary>Whether rows are decoded to float (anything but fp32 rows).</summary>
+    static abstract bool Decodes { get; }
 }
 
 /// <summary>float32 rows.</summary>
 public readonly struct F32RowLoader : IRowChunkLoader
 {
+    public static bool Decodes => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct
     {
@@ -29,6 +34,8 @@ public readonly struct F32RowLoader : IRowChunkLoader
 /// <summary>fp16 rows.</summary>
 public readonly struct F16RowLoader : IRowChunkLoader
 {
+    public static bool Decodes => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct
     {
@@ -39,6 +46,8 @@ public readonly struct F16RowLoader : IRowChunkLoader
 /// <summary>bf16 rows.</summary>
 public readonly struct BF16RowLoader : IRowChunkLoader
 {
+    public static bool Decodes => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct
     {
@@ -51,6 +60,8 @@ public readonly struct BF16RowLoader : IRowChunkLoader
 /// <summary>Q8_0 rows: 34-byte blocks (fp16 scale, 32 int8), dequantized; a chunk is a whole block or part of one.</summary>
 public readonly struct Q8_0RowLoader : IRowChunkLoader
 {
+    public static bool Decodes => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Load<TS, TV>(byte* row, int chunk, out TV a, out TV b) where TS : struct, ISimd<TV> where TV : struct
     {
