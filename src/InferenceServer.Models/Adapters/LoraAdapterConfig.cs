@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InferenceServer.Core.Errors;
+using InferenceServer.Models.Config;
 
 namespace InferenceServer.Models.Adapters;
 
@@ -9,10 +10,14 @@ public sealed record LoraAdapterConfig(int Rank, double Alpha, bool UseRsLora, I
     /// <summary>The factor applied to B·A: alpha / r, or alpha / √r with rsLoRA.</summary>
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
+    /// <summary>Far above any real adapter_config.json; a bigger file is refused before it is read into memory.</summary>
+    private const long MaxBytes = 1 << 20;
+
     /// <summary>Reads and checks <paramref name="path"/>; errors name the file and the field.</summary>
     public static LoraAdapterConfig Read(string path)
     {
         if (!File.Exists(path)) throw new ModelLoadException(path, "file not found (not a PEFT adapter folder?)");
+        if (new FileInfo(path).Length > MaxBytes) throw new ModelLoadException(path, $"larger than {MaxBytes >> 20} MiB: not an adapter config");
         JsonDocument doc;
         try
         {
@@ -20,7 +25,7 @@ public sealed record LoraAdapterConfig(int Rank, double Alpha, bool UseRsLora, I
         }
         catch (JsonException e)
         {
-            throw new ModelLoadException(path, $"invalid JSON: {e.Message}", e);
+            throw new ModelLoadException(path, $"invalid JSON ({JsonErrorLocation.Of(e)})", e);
         }
         using (doc)
         {

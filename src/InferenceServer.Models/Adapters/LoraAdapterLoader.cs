@@ -15,13 +15,17 @@ public static partial class LoraAdapterLoader
     public const string ConfigFile = "adapter_config.json";
     public const string WeightsFile = "adapter_model.safetensors";
 
-    /// <summary>Loads the adapter at <paramref name="path"/> under <paramref name="name"/>.</summary>
-    public static LoraAdapter Load(string path, string name, ModelConfig baseConfig, int maxRank)
+    /// <summary>
+    /// Loads the adapter at <paramref name="path"/> under <paramref name="name"/>. With <paramref name="confinement"/>
+    /// (runtime loads), every file it opens must resolve, links followed, inside the allowed directories, not only
+    /// the folder: a file in an allowed folder that links elsewhere is refused before it is opened.
+    /// </summary>
+    public static LoraAdapter Load(string path, string name, ModelConfig baseConfig, int maxRank, LoraPathPolicy? confinement = null)
     {
         ArgumentNullException.ThrowIfNull(baseConfig);
         try
         {
-            return LoadCore(path, name, baseConfig, maxRank);
+            return LoadCore(path, name, baseConfig, maxRank, confinement);
         }
         catch (ModelLoadException e)
         {
@@ -29,12 +33,26 @@ public static partial class LoraAdapterLoader
         }
     }
 
-    private static LoraAdapter LoadCore(string path, string name, ModelConfig cfg, int maxRank)
+    /// <summary>The real path to open for <paramref name="file"/>: inside the allowed directories, or refused.</summary>
+    private static string Confine(string file, LoraPathPolicy? confinement)
+    {
+        if (confinement is null) return file;
+        try
+        {
+            return confinement.Resolve(file);
+        }
+        catch (InferenceServerException)
+        {
+            throw new ModelLoadException(file, "resolves (through a symbolic link) outside the allowed adapter directories");
+        }
+    }
+
+    private static LoraAdapter LoadCore(string path, string name, ModelConfig cfg, int maxRank, LoraPathPolicy? confinement)
     {
         if (!Directory.Exists(path)) throw new ModelLoadException(path, "folder not found");
-        var config = LoraAdapterConfig.Read(System.IO.Path.Combine(path, ConfigFile));
+        var config = LoraAdapterConfig.Read(Confine(System.IO.Path.Combine(path, ConfigFile), confinement));
         if (config.Rank > maxRank) throw new ModelLoadException(path, $"rank {config.Rank} exceeds the maximum LoRA rank {maxRank}");
-        string weightsPath = System.IO.Path.Combine(path, WeightsFile);
+        string weightsPath = Confine(System.IO.Path.Combine(path, WeightsFile), confinement);
         if (!File.Exists(weightsPath)) throw new ModelLoadException(weightsPath, "file not found");
         var a = new float[cfg.NumLayers, LoraTargets.All.Count][];
         var b = new float[cfg.NumLayers, LoraTargets.All.Count][];

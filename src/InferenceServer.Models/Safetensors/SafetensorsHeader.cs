@@ -13,11 +13,10 @@ internal static unsafe class SafetensorsHeader
     public static (List<SafetensorsTensorInfo> Tensors, Dictionary<string, string> Metadata) Parse(byte* data, long fileLength, string path)
     {
         if (fileLength < 8)
-            throw new ModelLoadException(path, $"truncated: the file is {fileLength} bytes, too short for the 8-byte safetensors header length");
+            throw new ModelLoadException(path, "truncated: too short for the 8-byte safetensors header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(data, 8));
         if (headerLength < 2 || headerLength > (ulong)(fileLength - 8) || headerLength > MaxHeaderBytes)
-            throw new ModelLoadException(path,
-                $"invalid safetensors header length {headerLength}: the file is {fileLength} bytes (truncated or not a safetensors file)");
+            throw new ModelLoadException(path, "invalid safetensors header: its length field does not fit the file (truncated or not a safetensors file)");
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 
@@ -28,7 +27,7 @@ internal static unsafe class SafetensorsHeader
         }
         catch (JsonException e)
         {
-            throw new ModelLoadException(path, $"safetensors header is not valid JSON: {e.Message}", e);
+            throw new ModelLoadException(path, $"safetensors header is not valid JSON ({Config.JsonErrorLocation.Of(e)})", e);
         }
         using (doc)
         {

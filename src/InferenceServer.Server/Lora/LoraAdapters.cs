@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using InferenceServer.Core.Errors;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Models.Adapters;
@@ -12,14 +13,14 @@ namespace InferenceServer.Server.Lora;
 /// at most max-cpu-loras of them in host memory; a request naming one it evicted reloads it from its folder here,
 /// one load per name at a time, off the request threads of everyone else.
 /// </summary>
-public sealed class LoraAdapters
+public sealed partial class LoraAdapters
 {
     private readonly LlmEngine _engine;
     private readonly ModelConfig _config;
     private readonly int _maxRank;
     private readonly string _baseName;
     private readonly LoraPathPolicy _policy;
-    private readonly ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AdapterSource> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _loading = new(StringComparer.Ordinal);
 
     /// <summary>How long a load waits for host memory while every loaded adapter is needed by running requests.</summary>
@@ -47,7 +48,7 @@ public sealed class LoraAdapters
     public bool Enabled { get; }
 
     /// <summary>Adapter name → folder, sorted by name (a snapshot).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Known => [.. _paths.OrderBy(p => p.Key, StringComparer.Ordinal)];
+    public IReadOnlyList<KeyValuePair<string, string>> Known => [.. _paths.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value.Path))];
 
     /// <summary>Names of adapters being read from disk now (their requests wait for them).</summary>
     public IReadOnlyCollection<string> Loading => [.. _loading.Keys];
@@ -70,7 +71,7 @@ public sealed class LoraAdapters
     public Task PreloadAsync(LoraModuleSpec module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return AddAsync(module.Name, Path.GetFullPath(module.Path));
+        return AddAsync(module.Name, new AdapterSource(Path.GetFullPath(module.Path), Confined: false));
     }
 
     /// <summary>
@@ -82,6 +83,7 @@ public sealed class LoraAdapters
     {
         if (!Enabled) throw ApiException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
         if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ApiException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
+        if (path.Any(char.IsControl)) throw ApiException.BadRequest("'lora_path' must not contain control characters.", "lora_path");
         string real;
         try
         {
@@ -94,10 +96,10 @@ public sealed class LoraAdapters
         if (inPlace && _paths.ContainsKey(name))
         {
             // A bad replacement must leave the old adapter serving, so the new files are checked first.
-            await ReadAsync(name, real).ConfigureAwait(false);
+            await ReadAsync(name, new AdapterSource(real, Confined: true)).ConfigureAwait(false);
             await UnloadAsync(name).ConfigureAwait(false);
         }
-        await AddAsync(name, real).ConfigureAwait(false);
+        await AddAsync(name, new AdapterSource(real, Confined: true)).ConfigureAwait(false);
     }
 
     /// <summary>Forgets an adapter; requests using it end with finish reason abort.</summary>
@@ -121,23 +123,25 @@ public sealed class LoraAdapters
     public Task EnsureLoadedAsync(string name)
     {
         if (_engine.Adapters.Contains(name)) return Task.CompletedTask;
-        if (!_paths.TryGetValue(name, out var path)) throw ApiException.ModelNotFound(name);
-        return _loading.GetOrAdd(name, n => new Lazy<Task>(() => LoadOnceAsync(n, path))).Value;
+        if (!_paths.TryGetValue(name, out var source)) throw ApiException.ModelNotFound(name);
+        return _loading.GetOrAdd(name, n => new Lazy<Task>(() => LoadOnceAsync(n, source))).Value;
     }
 
-    private async Task AddAsync(string name, string path)
+    private async Task AddAsync(string name, AdapterSource source)
     {
-        // "base:adapter" selects an adapter, so a colon would be ambiguous, and the base model's name is taken.
-        if (name.Contains(':', StringComparison.Ordinal)) throw ApiException.BadRequest($"LoRA adapter name '{name}' must not contain ':'.", "lora_name");
+        // Names appear in URLs, metrics labels and logs: letters, digits, '.', '_' and '-' only. ("base:adapter"
+        // selects an adapter, so a colon would be ambiguous, and a slash or ".." reads like a path.)
+        if (!AdapterName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+            throw ApiException.BadRequest($"LoRA adapter name '{Printable(name)}' is not allowed: use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.", "lora_name");
         if (name == _baseName) throw ApiException.BadRequest($"LoRA adapter name '{name}' is the base model's name.", "lora_name");
-        if (!_paths.TryAdd(name, path)) throw ApiException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
+        if (!_paths.TryAdd(name, source)) throw ApiException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
         try
         {
             await EnsureLoadedAsync(name).ConfigureAwait(false);
         }
         catch
         {
-            _paths.TryRemove(new KeyValuePair<string, string>(name, path));
+            _paths.TryRemove(new KeyValuePair<string, AdapterSource>(name, source));
             throw;
         }
     }
@@ -146,13 +150,13 @@ public sealed class LoraAdapters
     /// Hands the adapter to the engine. When host memory is full of adapters running requests need, it waits for one
     /// to become evictable (requests naming this adapter wait meanwhile, others run on), up to <see cref="HostMemoryWait"/>.
     /// </summary>
-    private async Task RegisterAsync(LoraAdapter adapter, string path)
+    private async Task RegisterAsync(LoraAdapter adapter, AdapterSource source)
     {
         var deadline = DateTime.UtcNow + HostMemoryWait;
         for (int delayMs = 5; ; delayMs = Math.Min(delayMs * 2, 100))
         {
             // Unloaded while it was being read or while it waited: do not bring it back.
-            if (!_paths.TryGetValue(adapter.Name, out var current) || current != path) return;
+            if (!_paths.TryGetValue(adapter.Name, out var current) || current != source) return;
             try
             {
                 await _engine.LoadAdapterAsync(adapter).ConfigureAwait(false);
@@ -174,12 +178,13 @@ public sealed class LoraAdapters
     }
 
     /// <summary>Reads and checks an adapter's files on the thread pool; a bad adapter is a 400 naming it and the problem.</summary>
-    private async Task<LoraAdapter> ReadAsync(string name, string path)
+    private async Task<LoraAdapter> ReadAsync(string name, AdapterSource source)
     {
         try
         {
             // Reading and transposing the matrices takes a while: keep it off the engine and request threads.
-            return await Task.Run(() => LoraAdapterLoader.Load(path, name, _config, _maxRank)).ConfigureAwait(false);
+            // Runtime loads are confined file by file, on every (re)load: files can change after the first one.
+            return await Task.Run(() => LoraAdapterLoader.Load(source.Path, name, _config, _maxRank, source.Confined ? _policy : null)).ConfigureAwait(false);
         }
         catch (ModelLoadException e)
         {
@@ -187,16 +192,25 @@ public sealed class LoraAdapters
         }
     }
 
-    private async Task LoadOnceAsync(string name, string path)
+    private async Task LoadOnceAsync(string name, AdapterSource source)
     {
         try
         {
-            var adapter = await ReadAsync(name, path).ConfigureAwait(false);
-            await RegisterAsync(adapter, path).ConfigureAwait(false);
+            var adapter = await ReadAsync(name, source).ConfigureAwait(false);
+            await RegisterAsync(adapter, source).ConfigureAwait(false);
         }
         finally
         {
             _loading.TryRemove(name, out _);
         }
     }
+
+    /// <summary>The name with control characters shown as '?', cut to 64 characters, for messages.</summary>
+    private static string Printable(string name) => new([.. name.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex AdapterName();
+
+    /// <summary>An adapter's folder, and whether its files must stay inside --lora-dirs (runtime loads) or are trusted configuration (--lora-modules).</summary>
+    private sealed record AdapterSource(string Path, bool Confined);
 }

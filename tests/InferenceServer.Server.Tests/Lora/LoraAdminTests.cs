@@ -109,6 +109,80 @@ public sealed class LoraAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Files_that_link_outside_the_adapter_directories_are_refused_without_quoting_the_target()
+    {
+        // A folder inside --lora-dirs whose files are links to files outside: a system file (whose first bytes an
+        // error once quoted as a "header length") and a valid adapter's files elsewhere (which once loaded).
+        using var outside = new LoraFiles();
+        string valid = outside.Write("valid-elsewhere");
+        string secret = Path.Combine(outside.Root, "secret.txt");
+        File.WriteAllText(secret, "root:x:0:0:secret-marker:/root:/bin/bash\n");
+        string folder = Path.Combine(_files.Root, "linked");
+        Directory.CreateDirectory(folder);
+        File.CreateSymbolicLink(Path.Combine(folder, "adapter_config.json"), Path.Combine(valid, "adapter_config.json"));
+        File.CreateSymbolicLink(Path.Combine(folder, "adapter_model.safetensors"), Path.Combine(valid, "adapter_model.safetensors"));
+        string spy = Path.Combine(_files.Root, "spy");
+        Directory.CreateDirectory(spy);
+        File.Copy(Path.Combine(valid, "adapter_config.json"), Path.Combine(spy, "adapter_config.json"));
+        File.CreateSymbolicLink(Path.Combine(spy, "adapter_model.safetensors"), secret);
+
+        foreach (var (name, path) in new[] { ("linked", folder), ("spy", spy) })
+        {
+            var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = name, lora_path = path });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            string message = ErrorMessage(text);
+            Assert.Contains("outside the allowed adapter directories", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-marker", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("bytes", message, StringComparison.Ordinal);
+            Assert.DoesNotContain(outside.Root, message, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("\"linked\"", await Admin.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Corrupt_files_inside_the_directories_get_errors_that_do_not_quote_their_bytes()
+    {
+        string folder = _files.Write("corrupt");
+        File.WriteAllText(Path.Combine(folder, "adapter_model.safetensors"), "root:x:0:0:secret-marker");
+        var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "corrupt", lora_path = folder });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("invalid safetensors header", ErrorMessage(text), StringComparison.Ordinal);
+        // Neither the first 8 bytes read as the header length, nor the file's size.
+        ulong headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian("root:x:0"u8);
+        Assert.DoesNotContain(headerLength.ToString(System.Globalization.CultureInfo.InvariantCulture), ErrorMessage(text), StringComparison.Ordinal);
+        Assert.DoesNotContain(" 25 bytes", ErrorMessage(text), StringComparison.Ordinal);
+
+        string config = _files.Write("bad-json");
+        File.WriteAllText(Path.Combine(config, "adapter_config.json"), "{\"r\": secret-marker}");
+        (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "bad-json", lora_path = config });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("invalid JSON (line 1, byte", ErrorMessage(text), StringComparison.Ordinal);
+        Assert.DoesNotContain("'s'", ErrorMessage(text), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../../x")]
+    [InlineData("a/b")]
+    [InlineData("-flag")]
+    [InlineData("sp ace")]
+    [InlineData("tab\tname")]
+    [InlineData("")]
+    public async Task Adapter_names_outside_the_safe_character_set_are_400s(string name)
+    {
+        var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = name, lora_path = _files.Write("safe-" + name.Length) });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_request_error", JsonNode.Parse(text)!["error"]!["type"].Str());
+    }
+
+    [Fact]
+    public async Task A_nul_byte_in_the_path_is_a_400()
+    {
+        var (status, text) = await PostAsync(Admin, "/v1/load_lora_adapter", new { lora_name = "nul", lora_path = _files.Write("nul") + "\0/x" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("control characters", ErrorMessage(text), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_adapters_are_400_naming_the_adapter_and_the_problem()
     {
         string tooBig = _files.Write("big", rank: 16);
