@@ -58,7 +58,7 @@ public sealed class Scheduler
         if (request.Status != RequestStatus.Waiting || request.NumGeneratedTokens > 0)
             throw new ArgumentException("only a new request can be added", nameof(request));
         // A request that could not fit the whole pool alone would wait (or be preempted) forever.
-        if (request.PromptLength + request.MaxTokens > _kv.NumBlocks * _kv.BlockSize)
+        if ((long)request.PromptLength + request.MaxTokens > (long)_kv.NumBlocks * _kv.BlockSize)
             throw new ArgumentException($"prompt + max tokens exceed the KV pool ({_kv.NumBlocks * _kv.BlockSize} tokens)", nameof(request));
         if (!_byId.TryAdd(request.Id, request)) throw new ArgumentException($"request {request.Id} is already scheduled", nameof(request));
         request.ArrivalOrder = _arrivals++;

@@ -139,6 +139,12 @@ internal static class ServeCommand
         Console.Out.Flush();
         // Returns after SIGTERM / Ctrl+C once in-flight requests finished or the grace period ran out.
         app.WaitForShutdown();
+        // An engine that failed for good stopped the server: exit non-zero so a supervisor restarts it.
+        if (app.Services.GetRequiredService<ServerState>().Failure is { } failure)
+        {
+            Console.Error.WriteLine($"error: {failure}; stopped");
+            return 1;
+        }
         Console.Out.WriteLine("stopped");
         return 0;
     }

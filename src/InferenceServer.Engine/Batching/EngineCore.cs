@@ -35,6 +35,7 @@ public sealed class EngineCore : IDisposable
     private readonly Dictionary<long, ActiveRequest> _active = [];
     private readonly List<RequestOutput> _outputs = [];
     private readonly List<RequestOutput> _aborted = [];
+    private readonly List<(int Index, Exception Error)> _failed = [];
     private readonly string _modelVersion;
     private long _preemptions;
     private long _steps;
@@ -176,7 +177,8 @@ public sealed class EngineCore : IDisposable
             if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
         if (request.Adapter != null && !Options.EnableLora)
             throw new UnknownAdapterException(request.Adapter, "LoRA adapters are not enabled on this server (start it with LoRA enabled)");
-        int total = prompt.Count + request.Sampling.MaxTokens;
+        // 64-bit: max_tokens may be anything up to int.MaxValue, and an overflowed sum would pass this check.
+        long total = (long)prompt.Count + request.Sampling.MaxTokens;
         if (total > MaxContext)
             throw new InvalidRequestException(
                 $"This model's maximum context length is {MaxContext} tokens. However, you requested {total} tokens ({prompt.Count} in the prompt, {request.Sampling.MaxTokens} for the completion). Please reduce the prompt or max_tokens.");
@@ -262,23 +264,54 @@ public sealed class EngineCore : IDisposable
         }
         else if (logitRows > 0) _runner.CopyLogits(logitRows, _logits);
         int vocab = Config.VocabSize, row = 0;
+        _failed.Clear();
         for (int i = 0; i < items.Count; i++)
         {
             var item = items[i];
             var active = _active[item.Request.Id];
             if (active.CachedPromptTokens < 0) active.CachedPromptTokens = item.StartPosition;
             if (!item.ProducesToken) continue;
-            _samples[i] = picked ? Sampler.Picked(_picked[row++], active.Sampling) : _sampler.Sample(_logits.AsSpan(row++ * vocab, vocab), active.Sampling);
+            int logitRow = row++;
+            try
+            {
+                _samples[i] = picked ? Sampler.Picked(_picked[logitRow], active.Sampling) : _sampler.Sample(_logits.AsSpan(logitRow * vocab, vocab), active.Sampling);
+            }
+#pragma warning disable CA1031 // Whatever one request's sampling throws fails that request only.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // The scheduler still takes a token for it this step (it is dropped right after).
+                _samples[i] = new SampledToken(0, 0f, null);
+                _failed.Add((i, e));
+            }
             _sampled[i] = _samples[i].TokenId;
         }
         _scheduler.UpdateAfterStep(_sampled);
 
+        int failed = 0;
         for (int i = 0; i < items.Count; i++)
         {
             if (!items[i].ProducesToken) continue;
             var request = items[i].Request;
+            if (failed < _failed.Count && _failed[failed].Index == i)
+            {
+                FailRequest(request.Id, _failed[failed++].Error);
+                continue;
+            }
             var active = _active[request.Id];
-            var (text, finish) = active.Output.Process(_sampled[i]);
+            string text;
+            FinishReason? finish;
+            try
+            {
+                (text, finish) = active.Output.Process(_sampled[i]);
+            }
+#pragma warning disable CA1031 // Detokenizing or stop matching for one request fails that request only.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                FailRequest(request.Id, e);
+                continue;
+            }
             if (finish != null)
             {
                 // Length is also the scheduler's own limit; a stop seen here ends the request early.
@@ -288,6 +321,17 @@ public sealed class EngineCore : IDisposable
             _outputs.Add(new RequestOutput(request.Id, _sampled[i], text, _samples[i], finish, active.Usage));
         }
         return _outputs;
+    }
+
+    /// <summary>
+    /// Drops a request that failed on its own (its blocks are freed now) and returns its last output with the error;
+    /// the batch and the other requests are untouched.
+    /// </summary>
+    private void FailRequest(long id, Exception error)
+    {
+        if (!_active.Remove(id, out var active)) return;
+        _scheduler.Cancel(id);
+        _outputs.Add(new RequestOutput(id, -1, "", default, FinishReason.Abort, active.Usage) { Error = new RequestFailedException(error) });
     }
 
     /// <summary>Whether every row that samples this step is greedy without penalties or logprobs.</summary>

@@ -7,6 +7,9 @@ namespace InferenceServer.Engine.Batching;
 /// The engine the server talks to: <see cref="Submit"/> from any thread returns a stream of outputs, while
 /// one dedicated thread runs <see cref="EngineCore"/> step after step. Each stream is a bounded channel; a
 /// request whose consumer falls behind is paused (keeps its blocks, is not scheduled) until the consumer reads.
+/// A request that fails on its own ends with <see cref="RequestFailedException"/> and the engine goes on; a fault of
+/// a step itself stops the engine, fails every request with <see cref="EngineFailedException"/> and raises
+/// <see cref="Faulted"/>, so the host can report it and restart rather than stay alive but dead.
 /// </summary>
 public sealed class LlmEngine : IDisposable
 {
@@ -32,6 +35,15 @@ public sealed class LlmEngine : IDisposable
         _thread = new Thread(Loop) { IsBackground = true, Name = "engine" };
         _thread.Start();
     }
+
+    /// <summary>Raised once, on the engine thread, when a step fault stopped the engine (not on a normal shutdown).</summary>
+    public event Action<Exception>? Faulted;
+
+    /// <summary>Raised on the engine thread for each request that failed alone (the engine went on).</summary>
+    public event Action<RequestFailedException>? RequestFailed;
+
+    /// <summary>The step fault that stopped the engine; null while it runs and after a normal shutdown.</summary>
+    public Exception? Fault { get; private set; }
 
     /// <summary>The engine core (its configuration and tokenizer are safe to read; its state belongs to the engine thread).</summary>
     public EngineCore Core => _core;
@@ -199,10 +211,21 @@ public sealed class LlmEngine : IDisposable
         {
             FailAll(new EngineFailedException("the engine is shutting down"));
         }
+#pragma warning disable CA1031 // A step fault must end every request and be reported, whatever it is.
         catch (Exception e)
+#pragma warning restore CA1031
         {
+            Fault = e;
             FailAll(new EngineFailedException("the engine failed: " + e.Message, e));
+            Faulted?.Invoke(e);
         }
+    }
+
+    /// <summary>Makes the next engine step fail as a fault of the engine itself would (tests of what the host does then).</summary>
+    internal void InjectStepFault(Exception fault)
+    {
+        _admin.Enqueue(() => throw fault);
+        _wake.Release();
     }
 
     private void DrainCommands()
@@ -217,10 +240,19 @@ public sealed class LlmEngine : IDisposable
                     _core.Add(command.Id, command.Request!);
                     _streams.Add(command.Id, new Stream(command.Channel!));
                 }
-                catch (Exception e) when (e is InferenceServer.Core.Errors.InferenceServerException or ArgumentException)
+#pragma warning disable CA1031 // Whatever admitting one request throws fails that request only.
+                catch (Exception e)
+#pragma warning restore CA1031
                 {
                     // The request alone fails (e.g. its adapter was unloaded meanwhile); the engine goes on.
-                    command.Channel!.Writer.TryComplete(e as InferenceServer.Core.Errors.InferenceServerException ?? new InvalidRequestException(e.Message, e));
+                    Exception error = e switch
+                    {
+                        InferenceServer.Core.Errors.InferenceServerException known => known,
+                        ArgumentException argument => new InvalidRequestException(argument.Message, argument),
+                        _ => new RequestFailedException(e),
+                    };
+                    if (error is RequestFailedException failed) RequestFailed?.Invoke(failed);
+                    command.Channel!.Writer.TryComplete(error);
                     Interlocked.Decrement(ref _inFlight);
                 }
             }
@@ -249,6 +281,15 @@ public sealed class LlmEngine : IDisposable
     private void Deliver(RequestOutput output)
     {
         if (!_streams.TryGetValue(output.RequestId, out var stream)) return;
+        if (output.Error is { } error)
+        {
+            RequestFailed?.Invoke(error);
+            // Outputs held back are dropped: the request failed, its reader gets the error next.
+            stream.Held.Clear();
+            stream.Writer.TryComplete(error);
+            Complete(output.RequestId, stream);
+            return;
+        }
         if (output.Finish == Generation.FinishReason.Abort)
         {
             // Outputs held back are dropped (the reader may be gone for good); the reserved slot takes the abort.

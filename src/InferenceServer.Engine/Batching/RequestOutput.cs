@@ -11,6 +11,9 @@ public readonly record struct RequestOutput(long RequestId, int TokenId, string 
 {
     /// <summary>Whether this is the request's last output.</summary>
     public bool IsFinal => Finish != null;
+
+    /// <summary>Set on the last output of a request that failed alone (its finish reason is abort); the stream ends with it.</summary>
+    public RequestFailedException? Error { get; init; }
 }
 
 /// <summary>Token counts of a request, as OpenAI's usage object reports them.</summary>

@@ -9,8 +9,27 @@ namespace InferenceServer.Server.Generation;
 /// Starts the engine sequences of one API request (HTTP or gRPC) as a unit: admission against the waiting
 /// bound, validation of every sequence before any is submitted, then submission with the caller's cancellation.
 /// </summary>
-public sealed class GenerationService(ServedModel model, AdmissionController admission, ServerMetrics metrics, ServerState state, int retryAfterSeconds)
+public sealed class GenerationService
 {
+    private readonly ServedModel model;
+    private readonly AdmissionController admission;
+    private readonly ServerMetrics metrics;
+    private readonly ServerState state;
+    private readonly int retryAfterSeconds;
+
+    public GenerationService(ServedModel model, AdmissionController admission, ServerMetrics metrics, ServerState state, int retryAfterSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(state);
+        this.model = model;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.state = state;
+        this.retryAfterSeconds = retryAfterSeconds;
+        // Every engine that serves requests is watched: its failures are logged and a dead one stops the server.
+        state.Watch(model.Engine, model.Name);
+    }
+
     public ServedModel Model => model;
 
     /// <summary>
@@ -44,6 +63,10 @@ public sealed class GenerationService(ServedModel model, AdmissionController adm
         ArgumentNullException.ThrowIfNull(sequences);
         if (state.IsStopping) throw new EngineFailedException("the server is shutting down");
         foreach (var s in sequences) model.Engine.Core.Validate(s.Request);
+        // More sequences than the server ever admits at once would get 429 forever, even on an idle server.
+        if (sequences.Count > admission.Capacity)
+            throw new InvalidRequestException(
+                $"This request asks for {sequences.Count} sequences (n, best_of and prompts together), more than this server runs or queues at once ({admission.Capacity}: --max-num-seqs plus --max-waiting).");
         if (!admission.TryAdmit(sequences.Count, out var lease))
             throw new OverloadedException(
                 $"The server is overloaded: {admission.InFlight} sequences in flight, at most {admission.Capacity} (--max-num-seqs plus --max-waiting). Retry later.",

@@ -48,6 +48,7 @@ public sealed class GrpcErrorInterceptor : Interceptor
             InvalidRequestException or ArgumentException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
             OverloadedException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             EngineFailedException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
+            RequestFailedException => new RpcException(new Status(StatusCode.Internal, e.Message)),
             ApiException { Status: 404 } => new RpcException(new Status(StatusCode.NotFound, e.Message)),
             ApiException { Status: 409 } => new RpcException(new Status(StatusCode.FailedPrecondition, e.Message)),
             ApiException { Status: 429 } => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),

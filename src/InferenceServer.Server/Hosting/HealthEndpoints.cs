@@ -3,16 +3,34 @@ using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.Hosting;
 
-/// <summary><c>GET /health</c> (the process answers) and <c>GET /ready</c> (model loaded and not shutting down).</summary>
+/// <summary>
+/// <c>GET /health</c> (the process can serve: 503 once an engine failed for good, so liveness probes restart it) and
+/// <c>GET /ready</c> (model loaded, not shutting down, no engine failed).
+/// </summary>
 public static class HealthEndpoints
 {
-    public static IResult Health() => Results.Ok();
+    public static async Task HealthAsync(HttpContext context, ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Failure is { } failure)
+        {
+            await ErrorResponses.WriteAsync(context, new ApiException(503, $"The server cannot serve: {failure}.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
 
     public static async Task ReadyAsync(HttpContext context, ServerState state, ServedModel model)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(model);
+        if (state.Failure is { } failure)
+        {
+            await ErrorResponses.WriteAsync(context, new ApiException(503, $"The server cannot serve: {failure}.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);
+            return;
+        }
         if (state.IsStopping)
         {
             await ErrorResponses.WriteAsync(context, new ApiException(503, "The server is shutting down.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);

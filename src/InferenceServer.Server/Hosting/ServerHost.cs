@@ -93,9 +93,11 @@ public static class ServerHost
         });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
-            .AddCheck("model", () => state.IsStopping ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
+            .AddCheck("model", () => state.Failure is { } failure ? HealthCheckResult.Unhealthy(failure)
+                : state.IsStopping ? HealthCheckResult.Unhealthy("shutting down") : HealthCheckResult.Healthy());
 
         var app = builder.Build();
+        state.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Engine"), app.Lifetime.StopApplication);
         app.Lifetime.ApplicationStopping.Register(state.BeginStopping);
         if (catalog.Models.Count > 0)
         {
@@ -146,7 +148,7 @@ public static class ServerHost
 
     private static void MapEndpoints(WebApplication app)
     {
-        app.MapGet("/health", HealthEndpoints.Health);
+        app.MapGet("/health", HealthEndpoints.HealthAsync);
         app.MapGet("/ready", HealthEndpoints.ReadyAsync);
         app.MapGet("/v1/models", ModelsEndpoint.Handle);
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);

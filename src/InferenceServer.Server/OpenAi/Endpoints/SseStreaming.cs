@@ -9,7 +9,8 @@ namespace InferenceServer.Server.OpenAi.Endpoints;
 
 /// <summary>
 /// The SSE loop both OpenAI endpoints share: opening events, one chunk per useful output, the usage chunk when
-/// asked for, then <c>[DONE]</c>. An engine failure (or an adapter unloaded before its request ran) mid-stream becomes an error event (the status is already sent).
+/// asked for, then <c>[DONE]</c>. An engine failure, a request that failed alone, or an adapter unloaded before its request
+/// ran, mid-stream, becomes an error event (the status is already sent).
 /// </summary>
 public static class SseStreaming
 {
@@ -38,7 +39,7 @@ public static class SseStreaming
             }
             if (includeUsage) await sse.WriteAsync(usageChunk(Usage.Of(finals))).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is EngineFailedException or UnknownAdapterException)
+        catch (Exception e) when (e is EngineFailedException or UnknownAdapterException or RequestFailedException)
         {
             // UnknownAdapterException: the adapter was unloaded after submission but before the engine took the request in.
             var api = ErrorMapping.ToApi(e)!;

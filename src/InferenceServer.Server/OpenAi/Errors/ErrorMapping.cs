@@ -17,6 +17,7 @@ public static class ErrorMapping
             RetryAfterSeconds = overloaded.RetryAfterSeconds,
         },
         EngineFailedException failed => new ApiException(503, failed.Message, ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 },
+        RequestFailedException failed => new ApiException(500, failed.Message, ErrorTypes.Internal),
         BadHttpRequestException { StatusCode: 413 } => new ApiException(413, "The request body is too large.", ErrorTypes.InvalidRequest, null, "request_too_large"),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, ErrorTypes.InvalidRequest),
         _ => null,
