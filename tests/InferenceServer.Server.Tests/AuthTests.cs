@@ -69,6 +69,8 @@ public sealed class AuthTests : IAsyncLifetime
         var client = new Inference.InferenceClient(_server.Grpc);
         var e = await Assert.ThrowsAsync<RpcException>(async () => await client.ListModelsAsync(new ListModelsRequest()));
         Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        // grpc-message percent-encodes only what the spec says, so the client shows the text as written.
+        Assert.Equal("a valid API key is required (authorization: Bearer <key>)", e.Status.Detail);
         var ok = await client.ListModelsAsync(new ListModelsRequest(), new Metadata { { "authorization", "Bearer " + Key } });
         Assert.Single(ok.Models);
     }

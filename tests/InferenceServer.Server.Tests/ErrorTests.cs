@@ -33,6 +33,75 @@ public sealed class ErrorTests(ServerFixture fixture)
     }
 
     [Theory]
+    [InlineData("/v1/chat/completions", "{\"messages\": []}", "messages")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}", "messages")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": [1, 2]}]}", "messages")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}", "messages")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [\"hi\"]}", "messages")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tools\": \"x\"}", "tools")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tools\": [{\"type\": \"function\"}]}", "tools")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": \"garbage\"}", "response_format")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": {\"type\": \"yaml\"}}", "response_format")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"top_logprobs\": 50, \"logprobs\": true}", "top_logprobs")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"top_logprobs\": 3}", "top_logprobs")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_completion_tokens\": -1}", "max_tokens")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"top_k\": -5}", "top_k")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"stop_token_ids\": [-1]}", "stop_token_ids")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"stop_token_ids\": [1000000000]}", "stop_token_ids")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"best_of\": 1000}", "best_of")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"logit_bias\": {\"abc\": 1}}", "logit_bias")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"logit_bias\": {\"5\": 200}}", "logit_bias")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"logit_bias\": {\"-3\": 1}}", "logit_bias")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"logit_bias\": {\"999999999\": 1}}", "logit_bias")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"logit_bias\": [1, 2]}", "logit_bias")]
+    public async Task Requests_that_were_accepted_but_invalid_are_400s_naming_the_field(string path, string body, string field)
+    {
+        var (response, error) = await Json.PostRawAsync(Server.Http, path, body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", error["error"]!["type"].Str());
+        Assert.Contains(field, error["error"]!["message"].Str() + " " + error["error"]!["param"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Routing_admin_on_a_single_model_says_it_needs_a_models_folder_not_that_the_model_is_missing()
+    {
+        var response = await Server.Http.PostAsync($"/admin/routing/{Server.Model.Name}/promote", null);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("--models-dir", error["error"]!["message"].Str(), StringComparison.Ordinal);
+        var unknown = await Server.Http.PostAsync("/admin/routing/no-such-model/promote", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once \\ud800 upon\"}")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"\\udfff\"}]}")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"stop\": [\"\\ud83d\"]}")]
+    [InlineData("/tokenize", "{\"prompt\": \"a\\ud800\"}")]
+    public async Task Unpaired_surrogate_escapes_are_a_400(string path, string body)
+    {
+        var (response, error) = await Json.PostRawAsync(Server.Http, path, body);
+        AssertError(response, error, HttpStatusCode.BadRequest, "invalid_request_error");
+        Assert.Contains("surrogate", error["error"]!["message"].Str(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once \xFF upon\"}")]
+    [InlineData("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"caf\xC3\"}]}")]
+    [InlineData("/v1/completions", "{\"prompt\": \"Once\", \"\xFE\": 1}")]
+    public async Task Invalid_utf8_in_the_body_is_a_400(string path, string latin1Body)
+    {
+        // The string's chars are the body's bytes (Latin-1), so 0xFF and a truncated 0xC3 reach the server as such.
+        using var content = new ByteArrayContent(System.Text.Encoding.Latin1.GetBytes(latin1Body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var response = await Server.Http.PostAsync(path, content);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        AssertError(response, error, HttpStatusCode.BadRequest, "invalid_request_error");
+        var (ok, _) = await Json.PostAsync(Server.Http, "/v1/completions", new { prompt = "Once", max_tokens = 2 });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Theory]
     [InlineData("{\"prompt\": \"Once\", \"max_tokens\": \"ten\"}", "max_tokens")]
     [InlineData("{\"prompt\": \"Once\", \"temperature\": \"hot\"}", "temperature")]
     [InlineData("{\"prompt\": \"Once\", \"stream\": 1}", "stream")]

@@ -38,6 +38,11 @@ public sealed class RequestLimitTests(ServerFixture fixture)
     [InlineData("{\"prompt\": \"Once\", \"logprobs\": 2147483647}", "logprobs")]
     [InlineData("{\"prompt\": \"Once\", \"logprobs\": -1}", "logprobs")]
     [InlineData("{\"prompt\": \"Once\", \"max_tokens\": 2147483648}", "max_tokens")]
+    [InlineData("{\"prompt\": \"Once\", \"max_tokens\": 9223372036854775807}", "max_tokens")]
+    [InlineData("{\"prompt\": \"Once\", \"n\": 9223372036854775807}", "n")]
+    [InlineData("{\"prompt\": \"Once\", \"logprobs\": 9223372036854775807}", "logprobs")]
+    [InlineData("{\"prompt\": \"Once\", \"seed\": 9223372036854775808}", "seed")]
+    [InlineData("{\"prompt\": \"Once\", \"n\": 0}", "n")]
     [InlineData("{\"prompt\": \"Once\", \"seed\": -1}", "seed")]
     public async Task Values_at_the_edges_of_their_types_are_400s(string body, string field)
     {

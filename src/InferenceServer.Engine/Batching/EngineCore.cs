@@ -175,6 +175,10 @@ public sealed class EngineCore : IDisposable
         if (prompt.Count == 0) throw new InvalidRequestException("the prompt is empty");
         foreach (var id in prompt)
             if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
+        foreach (var id in request.Sampling.StopTokenIds)
+            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"stop_token_ids: token id {id} is outside the vocabulary of {Config.VocabSize}");
+        foreach (var id in request.Sampling.LogitBias.Keys)
+            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"logit_bias: token id {id} is outside the vocabulary of {Config.VocabSize}");
         if (request.Adapter != null && !Options.EnableLora)
             throw new UnknownAdapterException(request.Adapter, "LoRA adapters are not enabled on this server (start it with LoRA enabled)");
         // 64-bit: max_tokens may be anything up to int.MaxValue, and an overflowed sum would pass this check.
@@ -334,14 +338,14 @@ public sealed class EngineCore : IDisposable
         _outputs.Add(new RequestOutput(id, -1, "", default, FinishReason.Abort, active.Usage) { Error = new RequestFailedException(error) });
     }
 
-    /// <summary>Whether every row that samples this step is greedy without penalties or logprobs.</summary>
+    /// <summary>Whether every row that samples this step is greedy without penalties, logit bias or logprobs (the backend's argmax then picks).</summary>
     private bool OnlyPlainGreedy(IReadOnlyList<ScheduledItem> items)
     {
         for (int i = 0; i < items.Count; i++)
         {
             if (!items[i].ProducesToken) continue;
             var p = _active[items[i].Request.Id].Sampling.Parameters;
-            if (!p.IsGreedy || p.HasPenalties || p.Logprobs != null) return false;
+            if (!p.IsGreedy || p.HasPenalties || p.Logprobs != null || p.LogitBias.Count > 0) return false;
         }
         return true;
     }

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace InferenceServer.Engine.Sampling;
 
 /// <summary>
-/// Turns one row of logits into a token: penalties, then greedy argmax or temperature + top-k + top-p + min-p
+/// Turns one row of logits into a token: penalties and logit bias, then greedy argmax or temperature + top-k + top-p + min-p
 /// sampling, plus log-probabilities of the raw model distribution when asked for. The workspace is sized to
 /// the vocabulary once; sampling a token allocates only the top-logprobs array it returns.
 /// </summary>
@@ -33,6 +33,7 @@ public sealed class Sampler
             logZ = LogSumExp(logits);
         }
         ApplyPenalties(logits, state);
+        foreach (var (id, bias) in p.LogitBias) logits[id] += bias;
         int token = p.IsGreedy ? TensorPrimitives.IndexOfMax(logits) : SampleStochastic(logits, p, state);
         state.Append(token);
         if (!wantLogprobs) return new SampledToken(token, 0, null);

@@ -24,6 +24,11 @@ public sealed record SamplingParams
     /// <summary>Return the chosen token's log-probability and this many alternatives (null: no logprobs).</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>OpenAI's logit_bias: added to a token's logit before sampling (-100 bans it in practice, 100 forces it).</summary>
+    public IReadOnlyDictionary<int, float> LogitBias { get; init; } = NoBias;
+
+    private static readonly Dictionary<int, float> NoBias = [];
+
     public bool IsGreedy => Temperature < 1e-5f;
 
     public bool HasPenalties => RepetitionPenalty != 1.0f || PresencePenalty != 0 || FrequencyPenalty != 0;
@@ -43,6 +48,9 @@ public sealed record SamplingParams
         Check(FrequencyPenalty is >= -2 and <= 2, $"frequency_penalty must be in [-2, 2], got {FrequencyPenalty}");
         Check(MaxTokens >= 1, $"max_tokens must be at least 1, got {MaxTokens}");
         Check(Logprobs is null or (>= 0 and <= 20), $"logprobs must be in [0, 20], got {Logprobs}");
+        Check(TopK >= -1, $"top_k must be -1 or 0 (disabled) or at least 1, got {TopK}");
+        foreach (var (id, bias) in LogitBias)
+            Check(bias is >= -100 and <= 100, $"logit_bias values must be in [-100, 100], got {bias} for token {id}");
         foreach (var s in Stop) Check(!string.IsNullOrEmpty(s), "stop strings must not be empty");
     }
 }

@@ -188,8 +188,14 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         }
     }
 
-    private ModelVersions Find(string model) =>
-        catalog.Models.TryGetValue(model, out var m) ? m : throw ApiException.ModelNotFound(model);
+    private ModelVersions Find(string model)
+    {
+        if (catalog.Models.TryGetValue(model, out var m)) return m;
+        // One --model has no versions to route between: say so rather than that the model it serves does not exist.
+        if (catalog.Loader is null && string.Equals(model, catalog.Default.Model.Name, StringComparison.Ordinal))
+            throw Conflict($"'{model}' is served from --model, which has no versions: routing and canaries apply only when serving a models folder (--models-dir)");
+        throw ApiException.ModelNotFound(model);
+    }
 
     private static ApiException Conflict(string message) => new(409, message, ErrorTypes.InvalidRequest, null, "conflict");
 

@@ -142,6 +142,7 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
             StopTokenIds = [.. p.StopTokenIds],
             IgnoreEos = p.IgnoreEos,
             Logprobs = p.HasLogprobs ? p.Logprobs : null,
+            LogitBias = new Dictionary<int, float>(p.LogitBias),
         };
     }
 }

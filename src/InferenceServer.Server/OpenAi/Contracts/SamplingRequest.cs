@@ -28,6 +28,12 @@ public abstract class SamplingRequest
     public float? RepetitionPenalty { get; set; }
     public bool? IgnoreEos { get; set; }
     public IReadOnlyList<int>? StopTokenIds { get; set; }
+
+    /// <summary>Token id (as a string key) → bias added to its logit, in [-100, 100].</summary>
+    public Dictionary<string, float>? LogitBias { get; set; }
+
+    /// <summary>vLLM V1 does not serve best_of either; anything but 1 is refused rather than ignored.</summary>
+    public int? BestOf { get; set; }
     public string? CacheSalt { get; set; }
 
     /// <summary>The most tokens to generate, whichever field carries it (chat prefers max_completion_tokens).</summary>

@@ -23,6 +23,7 @@ public static class ChatCompletionsEndpoint
         ArgumentNullException.ThrowIfNull(options);
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<ChatCompletionRequest>(body.RootElement);
+        ChatRequestValidator.Validate(body.RootElement);
         var route = await catalog.RouteAsync(context, request.Model, request.User).ConfigureAwait(false);
         var (generation, selected) = (route.Generation, route.Selected);
         var model = generation.Model;

@@ -26,7 +26,61 @@ public static class RequestBodyReader
             doc.Dispose();
             throw ApiException.BadRequest("The request body must be a JSON object.");
         }
+        if (FirstUndecodableString(doc.RootElement) is { } where)
+        {
+            doc.Dispose();
+            throw ApiException.BadRequest($"The request body is not valid JSON: {where} holds invalid UTF-8 or an unpaired surrogate escape (such as \\ud800).");
+        }
         return doc;
+    }
+
+    /// <summary>
+    /// The JSON path of the first string or property name that cannot become a .NET string, or null. The parser
+    /// accepts such bytes and escapes; reading them later throws deep inside binding and templating, so they are
+    /// refused here, once, as a 400.
+    /// </summary>
+    private static string? FirstUndecodableString(JsonElement element, string path = "$")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(element) ? null : path;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path + " (a property name)";
+                    }
+                    if (FirstUndecodableString(property.Value, $"{path}.{name}") is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in element.EnumerateArray())
+                    if (FirstUndecodableString(item, $"{path}[{i++}]") is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(JsonElement s)
+    {
+        try
+        {
+            _ = s.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Binds the body to <typeparamref name="T"/>; a field of the wrong type is a 400 naming it.</summary>

@@ -17,6 +17,12 @@ public static class SamplingMapper
         if (r.Seed is < 0) throw ApiException.BadRequest($"seed must be >= 0, got {r.Seed}", "seed");
         int? logprobs = r.RequestedLogprobs;
         if (logprobs is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs / logprobs must be in [0, 20], got {logprobs}", r is ChatCompletionRequest ? "top_logprobs" : "logprobs");
+        if (r is ChatCompletionRequest { TopLogprobs: { } top } chat)
+        {
+            if (top is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs must be in [0, 20], got {top}", "top_logprobs");
+            if (chat.Logprobs != true) throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
+        }
+        if (r.BestOf is { } bestOf && bestOf != 1) throw ApiException.BadRequest($"best_of is not supported (only 1), got {bestOf}", "best_of");
         return new SamplingParams
         {
             Temperature = r.Temperature ?? 1f,
@@ -32,7 +38,22 @@ public static class SamplingMapper
             StopTokenIds = r.StopTokenIds ?? [],
             IgnoreEos = r.IgnoreEos ?? false,
             Logprobs = logprobs,
+            LogitBias = LogitBias(r.LogitBias),
         };
+    }
+
+    /// <summary>logit_bias's string keys as token ids (their range against the vocabulary is the engine's check).</summary>
+    private static Dictionary<int, float> LogitBias(Dictionary<string, float>? bias)
+    {
+        var ids = new Dictionary<int, float>();
+        if (bias is null) return ids;
+        foreach (var (key, value) in bias)
+        {
+            if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id))
+                throw ApiException.BadRequest($"logit_bias keys must be token ids, got '{key}'", "logit_bias");
+            ids[id] = value;
+        }
+        return ids;
     }
 
     /// <summary>The number of choices, checked against the server's bound.</summary>
