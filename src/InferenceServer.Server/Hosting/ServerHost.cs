@@ -112,6 +112,7 @@ public static class ServerHost
         app.UseMiddleware<ErrorMiddleware>();
         app.UseStatusCodePages(WriteStatusCodeErrorAsync);
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<GrpcMessageValidationMiddleware>();
         MapEndpoints(app);
         return app;
     }
