@@ -45,6 +45,8 @@ public sealed class TestServer : IAsyncDisposable
             MaxWaiting = 8,
             MaxRequestBodyBytes = 64 << 10,
             ShutdownGraceSeconds = 10,
+            // Tests stop many servers; the readiness delay has its own test.
+            ShutdownReadinessDelaySeconds = 0,
         };
         configure?.Invoke(options);
         var model = ServedModel.Load(options);

@@ -46,7 +46,8 @@ internal static class ServeCommand
         Flag<string>("--dtype", "DType", "Store weight matrices as f32, f16, bf16 or q8_0 (default: as in the manifest or file)");
         Flag<int>("--max-waiting", "MaxWaiting", "Requests queued beyond --max-num-seqs before 429 (default 256)");
         Flag<long>("--max-request-body", "MaxRequestBodyBytes", "Largest request body in bytes (default 4 MiB; 413 beyond)");
-        Flag<double>("--shutdown-grace", "ShutdownGraceSeconds", "Seconds in-flight requests may finish after SIGTERM (default 10)");
+        Flag<double>("--shutdown-grace", "ShutdownGraceSeconds", "Seconds in-flight requests may finish after SIGTERM (default 10); those still running then end with an error event / 503");
+        Flag<double>("--shutdown-readiness-delay", "ShutdownReadinessDelaySeconds", "Seconds /ready answers 503 after SIGTERM before the listeners close (default 1)");
         Flag<string>("--tls-certificate", "TlsCertificatePath", "PFX certificate: serve HTTPS and gRPC over TLS (password: INFERENCE_SERVER_Server__TlsCertificatePassword)");
         Flag<bool>("--enable-lora", "EnableLora", "Serve LoRA adapters chosen per request by \"model\" (or gRPC's adapter field)");
         Flag<int>("--max-lora-rank", "MaxLoraRank", "Largest LoRA rank accepted (default 16, at most 64)");

@@ -25,6 +25,9 @@ public sealed class LlmEngine : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile EngineStats _stats;
     private volatile Exception? _failure;
+    private readonly Lock _stopGate = new();
+    private bool _stopped;
+    private int _disposed;
     private long _nextId;
 
     public LlmEngine(EngineCore core)
@@ -365,13 +368,26 @@ public sealed class LlmEngine : IDisposable
     }
 
     /// <summary>Stops the engine thread; requests in flight end with <see cref="EngineFailedException"/>.</summary>
+    /// <summary>
+    /// Stops the engine thread: requests in flight end with <see cref="EngineFailedException"/> ("shutting down") and
+    /// new ones are refused; the weights stay until <see cref="Dispose"/>. Safe from any thread, more than once.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_stopGate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+            _stop.Cancel();
+            if (Thread.CurrentThread != _thread) _thread.Join();
+        }
+    }
+
+    /// <summary>Stops the engine thread (see <see cref="Stop"/>) and releases the weights; once.</summary>
     public void Dispose()
     {
-        if (!_stop.IsCancellationRequested)
-        {
-            _stop.Cancel();
-            _thread.Join();
-        }
+        Stop();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _core.Dispose();
         _stop.Dispose();
         _wake.Dispose();

@@ -53,6 +53,7 @@ public static class ServerConfiguration
         Check(o.MaxRequestBodyBytes > 0, $"max-request-body must be > 0, got {o.MaxRequestBodyBytes}");
         Check(o.MaxChoices >= 1, $"max choices must be >= 1, got {o.MaxChoices}");
         Check(o.ShutdownGraceSeconds >= 0, $"shutdown grace must be >= 0, got {o.ShutdownGraceSeconds}");
+        Check(o.ShutdownReadinessDelaySeconds is >= 0 and <= 300, $"shutdown readiness delay must be in [0, 300] seconds, got {o.ShutdownReadinessDelaySeconds}");
         Check(o.EnableLora || (o.LoraModules.Count == 0 && o.LoraDirs.Count == 0), "lora-modules and lora-dirs need --enable-lora");
         foreach (var module in o.LoraModules) Lora.LoraModuleSpec.Parse(module);
         o.LoraStorage();

@@ -98,7 +98,14 @@ public static class ServerHost
 
         var app = builder.Build();
         state.Attach(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Engine"), app.Lifetime.StopApplication);
-        app.Lifetime.ApplicationStopping.Register(state.BeginStopping);
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            state.BeginStopping();
+            // Readiness answers 503 while the listeners still take connections, so load balancers move away first.
+            if (options.ShutdownReadinessDelaySeconds > 0) Thread.Sleep(TimeSpan.FromSeconds(options.ShutdownReadinessDelaySeconds));
+            state.StopEnginesAfter(DrainDeadline(options.ShutdownGraceSeconds));
+        });
+        app.Lifetime.ApplicationStopped.Register(state.CancelEngineStop);
         if (catalog.Models.Count > 0)
         {
             RoutingLog.AttachAndWatch(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Routing"));
@@ -116,6 +123,9 @@ public static class ServerHost
         MapEndpoints(app);
         return app;
     }
+
+    /// <summary>When, in the grace period, generations still running are ended: shortly before Kestrel cuts connections.</summary>
+    private static TimeSpan DrainDeadline(double graceSeconds) => TimeSpan.FromSeconds(graceSeconds - Math.Min(1, graceSeconds / 4));
 
     private static void ConfigureKestrel(IWebHostBuilder web, ServerOptions options, ListenerEndpoints listeners)
     {

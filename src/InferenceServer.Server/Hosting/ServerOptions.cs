@@ -50,8 +50,17 @@ public sealed class ServerOptions
     /// <summary>Most choices (n) one request may ask for.</summary>
     public int MaxChoices { get; set; } = 16;
 
-    /// <summary>How long in-flight requests may run on after shutdown begins before they are cancelled.</summary>
+    /// <summary>
+    /// How long in-flight requests may run on after shutdown begins. Just before it ends, generations still running
+    /// are ended properly (an SSE error event and [DONE], a 503, gRPC UNAVAILABLE) rather than cut off.
+    /// </summary>
     public double ShutdownGraceSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long /ready (and gRPC health) answer 503 / NOT_SERVING after SIGTERM while the listeners still take
+    /// connections, so load balancers stop sending before connections are refused; the grace period follows it.
+    /// </summary>
+    public double ShutdownReadinessDelaySeconds { get; set; } = 1;
 
     /// <summary>Seconds sent in Retry-After with 429.</summary>
     public int RetryAfterSeconds { get; set; } = 1;

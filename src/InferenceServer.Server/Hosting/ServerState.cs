@@ -17,6 +17,8 @@ public sealed partial class ServerState
     private volatile string? _failure;
     private ILogger _logger = NullLogger.Instance;
     private Action? _stopHost;
+    private Timer? _engineStop;
+    private bool _engineStopCancelled;
 
     public bool IsStopping => _stopping;
 
@@ -24,6 +26,49 @@ public sealed partial class ServerState
     public string? Failure => _failure;
 
     public void BeginStopping() => _stopping = true;
+
+    /// <summary>
+    /// Stops every watched engine after <paramref name="delay"/>: what still runs then ends properly (SSE error event
+    /// and [DONE], 503, gRPC UNAVAILABLE) before the host's grace period runs out and connections are cut.
+    /// </summary>
+    public void StopEnginesAfter(TimeSpan delay)
+    {
+        lock (_watched)
+        {
+            _engineStop ??= new Timer(_ => StopEngines(), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Cancels a pending <see cref="StopEnginesAfter"/> (the host stopped first; the engines are disposed with their models).</summary>
+    public void CancelEngineStop()
+    {
+        lock (_watched)
+        {
+            _engineStop?.Dispose();
+            _engineStopCancelled = true;
+        }
+    }
+
+    private void StopEngines()
+    {
+        LlmEngine[] engines;
+        lock (_watched)
+        {
+            if (_engineStopCancelled) return;
+            engines = [.. _watched];
+        }
+        foreach (var engine in engines)
+        {
+            try
+            {
+                engine.Stop();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its model was unloaded meanwhile.
+            }
+        }
+    }
 
     /// <summary>Where faults are logged, and how the host is stopped on one (a fault seen earlier is reported now).</summary>
     public void Attach(ILogger logger, Action stopHost)
