@@ -7,5 +7,8 @@ internal sealed class ClientStats
     public long Tokens { get; set; }
     public int Completed { get; set; }
     public int Rejected { get; set; }
+
+    /// <summary>Streams this client walked away from mid-answer (closing the connection without reading on).</summary>
+    public int Disconnected { get; set; }
     public List<string> Errors { get; } = [];
 }

@@ -23,9 +23,10 @@ internal static class Program
         var maxNumSeqs = new Option<int>("--max-num-seqs") { Description = "Server: requests running at once", DefaultValueFactory = _ => 32 };
         var maxWaiting = new Option<int>("--max-waiting") { Description = "Server: requests queued beyond that before 429", DefaultValueFactory = _ => 16 };
         var threads = new Option<int>("--threads") { Description = "Server: kernel threads (0: all cores)" };
+        var disconnect = new Option<double>("--disconnect-fraction") { Description = "Share of clients that leave each stream after 1-10 events", DefaultValueFactory = _ => 0 };
         var root = new RootCommand("Streams completions from many clients against an in-process server on loopback and reports TTFT and tokens/s")
         {
-            clients, seconds, maxTokens, model, maxNumSeqs, maxWaiting, threads,
+            clients, seconds, maxTokens, model, maxNumSeqs, maxWaiting, threads, disconnect,
         };
         root.SetAction(r => RunAsync(
             new ServerOptions
@@ -38,31 +39,53 @@ internal static class Program
                 Threads = r.GetValue(threads),
                 KvCacheMemoryBytes = 64L << 20,
             },
-            r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens)).GetAwaiter().GetResult());
+            r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens), r.GetValue(disconnect)).GetAwaiter().GetResult());
         return root.Parse(args).Invoke();
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, int clientCount, TimeSpan duration, int maxTokens)
+    private static async Task<int> RunAsync(ServerOptions options, int clientCount, TimeSpan duration, int maxTokens, double disconnectFraction)
     {
         using var model = ServedModel.Load(options);
         var logging = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }).Build();
         await using var app = ServerHost.Build(options, model, logging);
         await app.StartAsync().ConfigureAwait(false);
         int port = app.Services.GetRequiredService<ListenerEndpoints>().HttpPort;
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clientCount })
+        // No draining of an unread answer on dispose: a disconnecting client really leaves.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clientCount, MaxResponseDrainSize = 0 })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             Timeout = duration + TimeSpan.FromMinutes(2),
         };
-        var settings = new LoadSettings(clientCount, duration, maxTokens, "Once upon a time", model.Name);
-        Console.WriteLine($"{clientCount} streaming clients for {duration.TotalSeconds:F0} s, {maxTokens} tokens per request, "
+        var settings = new LoadSettings(clientCount, duration, maxTokens, "Once upon a time", model.Name, disconnectFraction);
+        int leaving = (int)Math.Round(clientCount * disconnectFraction);
+        Console.WriteLine($"{clientCount} streaming clients ({leaving} leaving each stream early) for {duration.TotalSeconds:F0} s, {maxTokens} tokens per request, "
             + $"max-num-seqs {options.MaxNumSeqs}, max-waiting {options.MaxWaiting}, {Environment.ProcessorCount} cores");
 
         var clock = Stopwatch.StartNew();
         var until = DateTime.UtcNow + duration;
+        // Resident memory of this process (server and clients) every 5 s: it should stay flat.
+        var rss = new List<long>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                using (var self = Process.GetCurrentProcess()) rss.Add(self.WorkingSet64);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), sampling.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
         var all = await Task.WhenAll(Enumerable.Range(0, clientCount)
-            .Select(_ => Task.Run(() => new StreamingClient(http, settings).RunAsync(until, CancellationToken.None)))).ConfigureAwait(false);
+            .Select(i => Task.Run(() => new StreamingClient(http, settings, disconnects: i < leaving, seed: i).RunAsync(until, CancellationToken.None)))).ConfigureAwait(false);
         double elapsed = clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync().ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
 
         // Every stream has ended: the engine must be empty with all blocks free again.
         var engine = model.Engine;
@@ -75,7 +98,9 @@ internal static class Program
         long tokens = all.Sum(s => s.Tokens);
         var errors = all.SelectMany(s => s.Errors).ToList();
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"requests: {all.Sum(s => s.Completed)} completed, {all.Sum(s => s.Rejected)} rejected with 429, {errors.Count} errors"));
+        Console.WriteLine(string.Create(inv, $"requests: {all.Sum(s => s.Completed)} completed, {all.Sum(s => s.Disconnected)} left mid-stream by their client, {all.Sum(s => s.Rejected)} rejected with 429, {errors.Count} errors"));
+        if (rss.Count > 0)
+            Console.WriteLine("resident memory every 5 s, MiB: " + string.Join(" ", rss.Select(b => (b >> 20).ToString(inv))));
         Console.WriteLine(string.Create(inv, $"TTFT: p50 {Percentiles.Of(ttft, 50) * 1000:F1} ms, p99 {Percentiles.Of(ttft, 99) * 1000:F1} ms"));
         Console.WriteLine(string.Create(inv, $"generated: {tokens} tokens in {elapsed:F1} s = {tokens / elapsed:F1} tokens/s"));
         Console.WriteLine($"KV blocks afterwards: {engine.Stats.FreeBlocks} of {engine.Stats.TotalBlocks} free, {engine.InFlight} requests in flight");

@@ -8,9 +8,12 @@ namespace InferenceServer.LoadTest;
 /// <summary>
 /// One client: streams completions back to back until the time is up, timing the first token of each; a 429 is
 /// counted and retried after its Retry-After. Anything else that is not a complete stream ending in [DONE] is an error.
+/// A disconnecting client instead leaves each stream after 1 to 10 events, closing its connection.
 /// </summary>
-internal sealed class StreamingClient(HttpClient http, LoadSettings settings)
+internal sealed class StreamingClient(HttpClient http, LoadSettings settings, bool disconnects = false, int seed = 0)
 {
+    private readonly Random _random = new(seed);
+
     public async Task<ClientStats> RunAsync(DateTime until, CancellationToken cancellation)
     {
         var stats = new ClientStats();
@@ -52,10 +55,16 @@ internal sealed class StreamingClient(HttpClient http, LoadSettings settings)
             throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false)}");
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false));
         bool first = true, done = false;
-        int tokens = -1;
+        int tokens = -1, leaveAfter = disconnects ? _random.Next(1, 11) : int.MaxValue, events = 0;
         while (await reader.ReadLineAsync(cancellation).ConfigureAwait(false) is { } line)
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            if (++events > leaveAfter)
+            {
+                // Disposing the unread response (no draining, see Program) aborts the connection.
+                stats.Disconnected++;
+                return;
+            }
             string data = line["data: ".Length..];
             if (data == "[DONE]")
             {
