@@ -84,9 +84,10 @@ public sealed record EngineOptions
         {
             if (!ok) throw new ArgumentException(message);
         }
-        Check(Threads >= 0, $"threads must be >= 0, got {Threads}");
-        Check(MaxNumBatchedTokens >= 1, $"max-num-batched-tokens must be >= 1, got {MaxNumBatchedTokens}");
-        Check(MaxNumSeqs >= 1, $"max-num-seqs must be >= 1, got {MaxNumSeqs}");
+        // Upper bounds far above any real setting: beyond them buffers sized from these values overflow or cannot exist.
+        Check(Threads is >= 0 and <= 4096, $"threads must be in [0, 4096], got {Threads}");
+        Check(MaxNumBatchedTokens is >= 1 and <= 1 << 20, $"max-num-batched-tokens must be in [1, {1 << 20}], got {MaxNumBatchedTokens}");
+        Check(MaxNumSeqs is >= 1 and <= 1 << 16, $"max-num-seqs must be in [1, {1 << 16}], got {MaxNumSeqs}");
         Check(LongPrefillChunk is null or >= 1, $"long-prefill-chunk must be >= 1, got {LongPrefillChunk}");
         Check(BlockSize is >= 1 and <= 256, $"block-size must be in [1, 256], got {BlockSize}");
         Check(MaxContext is null or >= 2, $"max-model-len must be >= 2, got {MaxContext}");

@@ -29,6 +29,25 @@ public sealed partial class ServeCommandTests
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--kv-cache-memory", "9223372036854775807", "kv-cache-memory asks for 9223372036854775807 bytes")]
+    [InlineData("--max-num-batched-tokens", "2147483647", "max-num-batched-tokens must be in")]
+    [InlineData("--max-num-seqs", "2147483647", "max-num-seqs must be in")]
+    [InlineData("--threads", "2147483647", "threads must be in")]
+    [InlineData("--max-waiting", "2147483647", "max-waiting must be in")]
+    [InlineData("--shutdown-grace", "1e308", "shutdown grace must be in")]
+    [InlineData("--max-num-seqs", "0", "max-num-seqs must be in")]
+    [InlineData("--kv-cache-memory", "-1", "kv-cache-memory must be > 0")]
+    public void Settings_at_the_limits_of_their_types_are_an_error_line_not_a_crash(string flag, string value, string message)
+    {
+        // These used to end in OutOfMemoryException or OverflowException stack traces.
+        var (code, _, stderr) = CliRunner.Run("serve", "--model", "models/tinystories-656k/1.json", "--port", "0", "--grpc-port", "-1", flag, value);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Serves_requests_then_stops_on_sigterm_with_exit_code_0()
     {

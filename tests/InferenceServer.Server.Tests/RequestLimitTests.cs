@@ -52,6 +52,20 @@ public sealed class RequestLimitTests(ServerFixture fixture)
         await AssertStillServingAsync();
     }
 
+    [Theory]
+    [InlineData("/detokenize", "{\"tokens\": [-1]}")]
+    [InlineData("/detokenize", "{\"tokens\": [2147483647]}")]
+    [InlineData("/detokenize", "{\"tokens\": [-2147483648, 0]}")]
+    [InlineData("/detokenize", "{\"tokens\": [2147483648]}")]
+    [InlineData("/v1/completions", "{\"prompt\": [-1, 5]}")]
+    [InlineData("/v1/completions", "{\"prompt\": [[2147483647]]}")]
+    public async Task Token_ids_outside_the_vocabulary_are_400s(string path, string body)
+    {
+        var (response, error) = await Json.PostRawAsync(Server.Http, path, body);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"HTTP {(int)response.StatusCode}: {error.ToJsonString()}");
+        await AssertStillServingAsync();
+    }
+
     [Fact]
     public async Task More_sequences_than_the_server_admits_at_once_is_a_400_not_a_429_to_retry_forever()
     {

@@ -19,5 +19,12 @@ internal static class CommandErrors
             Console.Error.WriteLine($"error: {e.Message}");
             return Failure;
         }
+        catch (OutOfMemoryException e)
+        {
+            // Settings that pass their own checks can still ask for more than the machine has, together.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"error: not enough memory for these settings ({e.Message}); lower --max-num-batched-tokens, --max-num-seqs, --kv-cache-memory or --max-model-len");
+            return Failure;
+        }
     }
 }

@@ -38,6 +38,10 @@ public static class KvCacheSizing
         long blocks;
         if (options.KvCacheMemoryBytes is long bytes)
         {
+            long limit = deviceBudgetBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            if (bytes > limit)
+                throw new ArgumentException(
+                    $"kv-cache-memory asks for {bytes} bytes, more than the {(deviceBudgetBytes is null ? "host memory this process may use" : "device memory the weights and activations leave")} ({limit} bytes)");
             blocks = bytes / perBlock;
         }
         else if (deviceBudgetBytes is long budget)

@@ -7,6 +7,9 @@ namespace InferenceServer.Routing.Config;
 /// <summary>Reads and validates a routing file; every problem is an error naming the file and the field.</summary>
 public static class RoutingConfigReader
 {
+    /// <summary>Longest latency a fault may add to a request: ten minutes.</summary>
+    public const double MaxAddedLatencyMs = 600_000;
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -69,7 +72,8 @@ public static class RoutingConfigReader
         {
             Known(version, $"faults.{version}");
             Check(fault.ErrorRate is >= 0 and <= 1, $"faults.{version}.error_rate must be in [0, 1]");
-            Check(fault.AddedLatencyMs >= 0, $"faults.{version}.added_latency_ms must be >= 0");
+            // Bounded: a latency beyond TimeSpan's range threw an OverflowException (a 500) further in.
+            Check(fault.AddedLatencyMs is >= 0 and <= MaxAddedLatencyMs, $"faults.{version}.added_latency_ms must be in [0, {MaxAddedLatencyMs}]");
             faults[version] = new FaultSpec(fault.ErrorRate, TimeSpan.FromMilliseconds(fault.AddedLatencyMs));
         }
         return new RoutingConfig

@@ -159,7 +159,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     {
         var m = Find(model);
         var loader = catalog.Loader ?? throw Conflict("versions are unloaded only when serving a models folder (--models-dir)");
-        if (graceSeconds is < 0) throw ApiException.BadRequest($"'grace_seconds' must be >= 0, got {graceSeconds}", "grace_seconds");
+        if (graceSeconds is < 0 or > MaxGraceSeconds) throw ApiException.BadRequest($"'grace_seconds' must be in [0, {MaxGraceSeconds}], got {graceSeconds}", "grace_seconds");
         await m.Changes.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -187,6 +187,9 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
             m.Changes.Release();
         }
     }
+
+    /// <summary>Longest an unloaded version's requests may run on: a day (beyond TimeSpan's range it overflowed).</summary>
+    private const double MaxGraceSeconds = 86_400;
 
     private ModelVersions Find(string model)
     {

@@ -49,10 +49,10 @@ public static class ServerConfiguration
         Check(string.IsNullOrWhiteSpace(o.ModelsDir) || o.ServedModelName is null, "--served-model-name does not apply to --models-dir (models are named by their folders)");
         Check(o.CanaryEvaluationIntervalSeconds > 0, $"canary evaluation interval must be > 0, got {o.CanaryEvaluationIntervalSeconds}");
         Check(o.KvCacheShares.Values.All(v => v > 0), "KV-cache shares must be > 0");
-        Check(o.MaxWaiting >= 0, $"max-waiting must be >= 0, got {o.MaxWaiting}");
+        Check(o.MaxWaiting is >= 0 and <= 1 << 20, $"max-waiting must be in [0, {1 << 20}], got {o.MaxWaiting}");
         Check(o.MaxRequestBodyBytes > 0, $"max-request-body must be > 0, got {o.MaxRequestBodyBytes}");
-        Check(o.MaxChoices >= 1, $"max choices must be >= 1, got {o.MaxChoices}");
-        Check(o.ShutdownGraceSeconds >= 0, $"shutdown grace must be >= 0, got {o.ShutdownGraceSeconds}");
+        Check(o.MaxChoices is >= 1 and <= 1024, $"max choices must be in [1, 1024], got {o.MaxChoices}");
+        Check(o.ShutdownGraceSeconds is >= 0 and <= 86_400, $"shutdown grace must be in [0, 86400] seconds, got {o.ShutdownGraceSeconds}");
         Check(o.ShutdownReadinessDelaySeconds is >= 0 and <= 300, $"shutdown readiness delay must be in [0, 300] seconds, got {o.ShutdownReadinessDelaySeconds}");
         Check(o.EnableLora || (o.LoraModules.Count == 0 && o.LoraDirs.Count == 0), "lora-modules and lora-dirs need --enable-lora");
         foreach (var module in o.LoraModules) Lora.LoraModuleSpec.Parse(module);
