@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace InferenceServer.Engine.Batching;
 
@@ -18,7 +17,7 @@ public sealed class LlmEngine : IDisposable
     private readonly ConcurrentQueue<Action> _admin = new();
     private volatile IReadOnlySet<string> _adapterNames = new HashSet<string>();
     private readonly Lock _adapterGate = new();
-    private readonly Dictionary<long, Stream> _streams = [];
+    private readonly Dictionary<long, OutputStream> _streams = [];
     private readonly List<long> _resumable = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
@@ -67,14 +66,12 @@ public sealed class LlmEngine : IDisposable
         if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
         _core.Validate(request);
         long id = Interlocked.Increment(ref _nextId);
-        // One slot more than the pause threshold, so a final output (abort included) always fits.
-        var channel = Channel.CreateBounded<RequestOutput>(new BoundedChannelOptions(_core.Options.OutputBufferCapacity + 1)
+        var output = new OutputStream(_core.Options.OutputBufferCapacity, () =>
         {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
+            _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
+            _wake.Release();
         });
-        var command = new Command(CommandKind.Add, id, request, channel);
+        var command = new Command(CommandKind.Add, id, request, output);
         if (request.Adapter == null)
         {
             Enqueue(command);
@@ -91,7 +88,7 @@ public sealed class LlmEngine : IDisposable
             }
         }
         _wake.Release();
-        return new RequestStream(this, id, channel.Reader, cancellation, request.Deadline);
+        return new RequestStream(this, id, output, cancellation, request.Deadline);
     }
 
     private void Enqueue(Command command)
@@ -241,7 +238,7 @@ public sealed class LlmEngine : IDisposable
                 try
                 {
                     _core.Add(command.Id, command.Request!);
-                    _streams.Add(command.Id, new Stream(command.Channel!));
+                    _streams.Add(command.Id, command.Output!);
                 }
 #pragma warning disable CA1031 // Whatever admitting one request throws fails that request only.
                 catch (Exception e)
@@ -255,7 +252,7 @@ public sealed class LlmEngine : IDisposable
                         _ => new RequestFailedException(e),
                     };
                     if (error is RequestFailedException failed) RequestFailed?.Invoke(failed);
-                    command.Channel!.Writer.TryComplete(error);
+                    command.Output!.Writer.TryComplete(error);
                     Interlocked.Decrement(ref _inFlight);
                 }
             }
@@ -301,26 +298,26 @@ public sealed class LlmEngine : IDisposable
             Complete(output.RequestId, stream);
             return;
         }
-        if (stream.Held.Count > 0 || (!output.IsFinal && stream.IsFull(_core.Options.OutputBufferCapacity)) || !stream.Writer.TryWrite(output))
+        if (stream.Held.Count > 0 || (!output.IsFinal && stream.IsFull) || !stream.Writer.TryWrite(output))
         {
             stream.Held.Enqueue(output);
             if (output.IsFinal) stream.Finished = true;
             else _core.SetPaused(output.RequestId, true);
-            WakeWhenWritable(output.RequestId, stream);
+            WakeWhenWritable(stream);
             return;
         }
         if (output.IsFinal) Complete(output.RequestId, stream);
     }
 
     /// <summary>Writes held outputs; true when none is left.</summary>
-    private bool Flush(long id, Stream stream)
+    private bool Flush(long id, OutputStream stream)
     {
         while (stream.Held.Count > 0)
         {
             var output = stream.Held.Peek();
-            if ((!output.IsFinal && stream.IsFull(_core.Options.OutputBufferCapacity)) || !stream.Writer.TryWrite(output))
+            if ((!output.IsFinal && stream.IsFull) || !stream.Writer.TryWrite(output))
             {
-                WakeWhenWritable(id, stream);
+                WakeWhenWritable(stream);
                 return false;
             }
             stream.Held.Dequeue();
@@ -333,23 +330,11 @@ public sealed class LlmEngine : IDisposable
         return true;
     }
 
-    private void WakeWhenWritable(long id, Stream stream)
-    {
-        if (stream.Waiting) return;
-        stream.Waiting = true;
-        // Rare path (a slow reader), so the continuation's allocation is fine.
-        _ = stream.ReaderMadeRoomAsync(_core.Options.OutputBufferCapacity).ContinueWith(_ =>
-        {
-            stream.Waiting = false;
-            _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
-            _wake.Release();
-        }, TaskScheduler.Default);
-    }
+    private static void WakeWhenWritable(OutputStream stream) => stream.WaitForReader();
 
-    private void Complete(long id, Stream stream)
+    private void Complete(long id, OutputStream stream)
     {
         stream.Writer.TryComplete();
-        stream.Closed = true;
         _streams.Remove(id);
         Interlocked.Decrement(ref _inFlight);
     }
@@ -360,10 +345,9 @@ public sealed class LlmEngine : IDisposable
         foreach (var stream in _streams.Values)
         {
             stream.Writer.TryComplete(error);
-            stream.Closed = true;
         }
         _streams.Clear();
-        while (_commands.TryDequeue(out var command)) command.Channel?.Writer.TryComplete(error);
+        while (_commands.TryDequeue(out var command)) command.Output?.Writer.TryComplete(error);
         Volatile.Write(ref _inFlight, 0);
     }
 
@@ -400,24 +384,5 @@ public sealed class LlmEngine : IDisposable
         Resume,
     }
 
-    private readonly record struct Command(CommandKind Kind, long Id, EngineRequest? Request, Channel<RequestOutput>? Channel);
-
-    private sealed class Stream(Channel<RequestOutput> channel)
-    {
-        public ChannelWriter<RequestOutput> Writer => channel.Writer;
-        public Queue<RequestOutput> Held { get; } = new();
-        public bool Finished { get; set; }
-        public volatile bool Waiting;
-        public volatile bool Closed;
-
-        /// <summary>Whether the reader is <paramref name="threshold"/> outputs behind (the last slot is kept for a final output).</summary>
-        public bool IsFull(int threshold) => channel.Reader.Count >= threshold;
-
-        /// <summary>Completes once the reader has taken enough that normal outputs may be written again.</summary>
-        public async Task ReaderMadeRoomAsync(int threshold)
-        {
-            // Polling is the rare path (a slow reader); channels signal only when the last slot frees.
-            while (IsFull(threshold) && !Closed) await Task.Delay(2).ConfigureAwait(false);
-        }
-    }
+    private readonly record struct Command(CommandKind Kind, long Id, EngineRequest? Request, OutputStream? Output);
 }

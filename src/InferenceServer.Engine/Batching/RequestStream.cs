@@ -9,15 +9,17 @@ namespace InferenceServer.Engine.Batching;
 public sealed class RequestStream : IAsyncDisposable
 {
     private readonly LlmEngine _engine;
+    private readonly OutputStream _output;
     private readonly ChannelReader<RequestOutput> _reader;
     private readonly CancellationTokenRegistration _registration;
     private readonly CancellationTokenSource? _deadline;
 
-    internal RequestStream(LlmEngine engine, long id, ChannelReader<RequestOutput> reader, CancellationToken cancellation, DateTimeOffset? deadline)
+    internal RequestStream(LlmEngine engine, long id, OutputStream output, CancellationToken cancellation, DateTimeOffset? deadline)
     {
         _engine = engine;
         Id = id;
-        _reader = reader;
+        _output = output;
+        _reader = output.Reader;
         if (deadline is { } at)
         {
             _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -31,11 +33,21 @@ public sealed class RequestStream : IAsyncDisposable
     /// <summary>The engine's id of the request.</summary>
     public long Id { get; }
 
-    /// <summary>The outputs; the channel completes after the final one (or with the engine's failure).</summary>
+    /// <summary>The outputs, to wait on or count (read them with <see cref="ReadAllAsync"/>, which lets a paused request resume); the channel completes after the final one (or with the engine's failure).</summary>
     public ChannelReader<RequestOutput> Outputs => _reader;
 
-    /// <summary>Reads outputs until the final one.</summary>
-    public IAsyncEnumerable<RequestOutput> ReadAllAsync(CancellationToken cancellation = default) => _reader.ReadAllAsync(cancellation);
+    /// <summary>Reads outputs until the final one; each read tells a paused request it may run again once there is room.</summary>
+    public async IAsyncEnumerable<RequestOutput> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        while (await _reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        {
+            while (_reader.TryRead(out var output))
+            {
+                _output.ReaderTookOne();
+                yield return output;
+            }
+        }
+    }
 
     /// <summary>Cancels the request; its blocks are freed at the engine's next step.</summary>
     public void Abort() => _engine.Abort(Id);
