@@ -124,19 +124,23 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
         return generation.Model.Select(adapter).Adapter;
     }
 
+    private static readonly SamplingParams Defaults = new();
+
     private static SamplingParams ToSampling(SamplingParameters? p, int promptTokens, int maxContext)
     {
         p ??= new SamplingParameters();
-        return new SamplingParams
+        // The engine's defaults, overridden only by the fields the request sets.
+        var d = Defaults;
+        return d with
         {
-            Temperature = p.HasTemperature ? p.Temperature : 1f,
-            TopP = p.HasTopP ? p.TopP : 1f,
-            TopK = p.HasTopK ? p.TopK : 0,
-            MinP = p.HasMinP ? p.MinP : 0,
-            PresencePenalty = p.HasPresencePenalty ? p.PresencePenalty : 0,
-            FrequencyPenalty = p.HasFrequencyPenalty ? p.FrequencyPenalty : 0,
-            RepetitionPenalty = p.HasRepetitionPenalty ? p.RepetitionPenalty : 1f,
-            Seed = p.HasSeed ? p.Seed : null,
+            Temperature = p.HasTemperature ? p.Temperature : d.Temperature,
+            TopP = p.HasTopP ? p.TopP : d.TopP,
+            TopK = p.HasTopK ? p.TopK : d.TopK,
+            MinP = p.HasMinP ? p.MinP : d.MinP,
+            PresencePenalty = p.HasPresencePenalty ? p.PresencePenalty : d.PresencePenalty,
+            FrequencyPenalty = p.HasFrequencyPenalty ? p.FrequencyPenalty : d.FrequencyPenalty,
+            RepetitionPenalty = p.HasRepetitionPenalty ? p.RepetitionPenalty : d.RepetitionPenalty,
+            Seed = p.HasSeed ? p.Seed : d.Seed,
             MaxTokens = p.HasMaxTokens ? p.MaxTokens : Math.Max(1, maxContext - promptTokens),
             Stop = [.. p.Stop],
             StopTokenIds = [.. p.StopTokenIds],

@@ -23,20 +23,22 @@ public static class SamplingMapper
             if (chat.Logprobs != true) throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
         }
         if (r.BestOf is { } bestOf && bestOf != 1) throw ApiException.BadRequest($"best_of is not supported (only 1), got {bestOf}", "best_of");
-        return new SamplingParams
+        // The engine's defaults, overridden only by what the request gives.
+        var d = Defaults;
+        return d with
         {
-            Temperature = r.Temperature ?? 1f,
-            TopP = r.TopP ?? 1f,
-            TopK = r.TopK ?? 0,
-            MinP = r.MinP ?? 0,
-            PresencePenalty = r.PresencePenalty ?? 0,
-            FrequencyPenalty = r.FrequencyPenalty ?? 0,
-            RepetitionPenalty = r.RepetitionPenalty ?? 1f,
-            Seed = r.Seed is long seed ? (ulong)seed : null,
+            Temperature = r.Temperature ?? d.Temperature,
+            TopP = r.TopP ?? d.TopP,
+            TopK = r.TopK ?? d.TopK,
+            MinP = r.MinP ?? d.MinP,
+            PresencePenalty = r.PresencePenalty ?? d.PresencePenalty,
+            FrequencyPenalty = r.FrequencyPenalty ?? d.FrequencyPenalty,
+            RepetitionPenalty = r.RepetitionPenalty ?? d.RepetitionPenalty,
+            Seed = r.Seed is long seed ? (ulong)seed : d.Seed,
             MaxTokens = r.RequestedMaxTokens ?? Math.Max(1, maxContext - promptTokens),
-            Stop = r.Stop ?? [],
-            StopTokenIds = r.StopTokenIds ?? [],
-            IgnoreEos = r.IgnoreEos ?? false,
+            Stop = r.Stop ?? d.Stop,
+            StopTokenIds = r.StopTokenIds ?? d.StopTokenIds,
+            IgnoreEos = r.IgnoreEos ?? d.IgnoreEos,
             Logprobs = logprobs,
             LogitBias = LogitBias(r.LogitBias),
         };
@@ -55,6 +57,8 @@ public static class SamplingMapper
         }
         return ids;
     }
+
+    private static readonly SamplingParams Defaults = new();
 
     /// <summary>The number of choices, checked against the server's bound.</summary>
     public static int Choices(SamplingRequest r, int maxChoices)
