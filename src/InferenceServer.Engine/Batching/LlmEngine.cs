@@ -66,11 +66,7 @@ public sealed class LlmEngine : IDisposable
         if (_failure is { } failure) throw new EngineFailedException("the engine has stopped: " + failure.Message, failure);
         _core.Validate(request);
         long id = Interlocked.Increment(ref _nextId);
-        var output = new OutputStream(_core.Options.OutputBufferCapacity, () =>
-        {
-            _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
-            _wake.Release();
-        });
+        var output = new OutputStream(_core.Options.OutputBufferCapacity, () => RequestResume(id));
         var command = new Command(CommandKind.Add, id, request, output);
         if (request.Adapter == null)
         {
@@ -89,6 +85,24 @@ public sealed class LlmEngine : IDisposable
         }
         _wake.Release();
         return new RequestStream(this, id, output, cancellation, request.Deadline);
+    }
+
+    /// <summary>
+    /// A reader made room for a paused request (called on the reader's thread). The engine may be gone by then: a
+    /// reader draining what was written before a dispose must get the engine's error, not ObjectDisposedException.
+    /// </summary>
+    private void RequestResume(long id)
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        _commands.Enqueue(new Command(CommandKind.Resume, id, null, null));
+        try
+        {
+            _wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check and the release: nothing is left to resume.
+        }
     }
 
     private void Enqueue(Command command)

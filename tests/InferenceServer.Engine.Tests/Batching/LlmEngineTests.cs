@@ -131,5 +131,22 @@ public sealed class LlmEngineTests : IDisposable
         Assert.Throws<EngineFailedException>(() => engine.Submit(Request("x")));
     }
 
+    [Fact]
+    public async Task A_reader_draining_a_paused_request_after_dispose_gets_the_engine_error()
+    {
+        // The request is paused with a full buffer when the engine goes; each output the reader then takes asks for a
+        // resume, which must not reach the disposed engine (it once surfaced as ObjectDisposedException).
+        var engine = NewEngine(outputBuffer: 4);
+        var stream = engine.Submit(Request("Once upon a time", maxTokens: 400));
+        await WaitUntil(() => stream.Outputs.Count >= 4);
+        engine.Dispose();
+        int read = 0;
+        await Assert.ThrowsAsync<EngineFailedException>(async () =>
+        {
+            await foreach (var _ in stream.ReadAllAsync()) read++;
+        });
+        Assert.Equal(4, read);
+    }
+
     public void Dispose() => _opened.Dispose();
 }
