@@ -173,12 +173,9 @@ public sealed class EngineCore : IDisposable
         }
         var prompt = request.PromptTokens;
         if (prompt.Count == 0) throw new InvalidRequestException("the prompt is empty");
-        foreach (var id in prompt)
-            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
-        foreach (var id in request.Sampling.StopTokenIds)
-            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"stop_token_ids: token id {id} is outside the vocabulary of {Config.VocabSize}");
-        foreach (var id in request.Sampling.LogitBias.Keys)
-            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"logit_bias: token id {id} is outside the vocabulary of {Config.VocabSize}");
+        CheckVocabulary(prompt, "");
+        CheckVocabulary(request.Sampling.StopTokenIds, "stop_token_ids: ");
+        CheckVocabulary(request.Sampling.LogitBias.Keys, "logit_bias: ");
         if (request.Adapter != null && !Options.EnableLora)
             throw new UnknownAdapterException(request.Adapter, "LoRA adapters are not enabled on this server (start it with LoRA enabled)");
         // 64-bit: max_tokens may be anything up to int.MaxValue, and an overflowed sum would pass this check.
@@ -186,6 +183,12 @@ public sealed class EngineCore : IDisposable
         if (total > MaxContext)
             throw new InvalidRequestException(
                 $"This model's maximum context length is {MaxContext} tokens. However, you requested {total} tokens ({prompt.Count} in the prompt, {request.Sampling.MaxTokens} for the completion). Please reduce the prompt or max_tokens.");
+    }
+
+    private void CheckVocabulary(IEnumerable<int> ids, string field)
+    {
+        foreach (var id in ids)
+            if ((uint)id >= (uint)Config.VocabSize) throw new InvalidRequestException($"{field}token id {id} is outside the vocabulary of {Config.VocabSize}");
     }
 
     /// <summary>Queues a validated request under <paramref name="id"/>; it joins at the next step the budget allows.</summary>

@@ -317,7 +317,7 @@ public sealed class LlmEngine : IDisposable
             stream.Held.Enqueue(output);
             if (output.IsFinal) stream.Finished = true;
             else _core.SetPaused(output.RequestId, true);
-            WakeWhenWritable(stream);
+            stream.WaitForReader();
             return;
         }
         if (output.IsFinal) Complete(output.RequestId, stream);
@@ -331,7 +331,7 @@ public sealed class LlmEngine : IDisposable
             var output = stream.Held.Peek();
             if ((!output.IsFinal && stream.IsFull) || !stream.Writer.TryWrite(output))
             {
-                WakeWhenWritable(stream);
+                stream.WaitForReader();
                 return false;
             }
             stream.Held.Dequeue();
@@ -343,8 +343,6 @@ public sealed class LlmEngine : IDisposable
         }
         return true;
     }
-
-    private static void WakeWhenWritable(OutputStream stream) => stream.WaitForReader();
 
     private void Complete(long id, OutputStream stream)
     {
@@ -365,7 +363,6 @@ public sealed class LlmEngine : IDisposable
         Volatile.Write(ref _inFlight, 0);
     }
 
-    /// <summary>Stops the engine thread; requests in flight end with <see cref="EngineFailedException"/>.</summary>
     /// <summary>
     /// Stops the engine thread: requests in flight end with <see cref="EngineFailedException"/> ("shutting down") and
     /// new ones are refused; the weights stay until <see cref="Dispose"/>. Safe from any thread, more than once.

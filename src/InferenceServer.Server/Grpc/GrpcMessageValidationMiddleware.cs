@@ -36,12 +36,7 @@ public sealed class GrpcMessageValidationMiddleware(RequestDelegate next, Server
         {
             body = await ReadBodyAsync(context.Request, limit + FrameHeaderBytes, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (BodyTooLargeException)
-        {
-            GrpcRequests.WriteStatus(context.Response, 8, $"the request message is larger than the server's limit of {limit} bytes");
-            return;
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception e) when (e is BodyTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             GrpcRequests.WriteStatus(context.Response, 8, $"the request message is larger than the server's limit of {limit} bytes");
             return;

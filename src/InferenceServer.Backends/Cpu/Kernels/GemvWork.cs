@@ -24,7 +24,7 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
     private void ExecuteSingle(int start, int end)
     {
         int w = TS.Width, chunks = K / (2 * w);
-        long pairBytes = RowBytes / chunks * 2;
+        long chunkBytes = RowBytes / chunks;
         float* x = X;
         for (int r = start; r < end; r++)
         {
@@ -36,9 +36,9 @@ public sealed unsafe class GemvWork<TLoader, TS, TV> : MatMulWork
             {
                 if (TLoader.Decodes)
                 {
-                    byte* pair = row + (c >> 1) * pairBytes;
+                    byte* pair = row + c * chunkBytes;
                     WeightPrefetch.Ahead(pair);
-                    if (pairBytes > 64) WeightPrefetch.Ahead(pair + 64);
+                    if (2 * chunkBytes > 64) WeightPrefetch.Ahead(pair + 64);
                 }
                 TLoader.Load<TS, TV>(row, c, out var a, out var b);
                 TLoader.Load<TS, TV>(row, c + 1, out var d, out var e);

@@ -15,13 +15,11 @@ public static class SamplingMapper
     {
         ArgumentNullException.ThrowIfNull(r);
         if (r.Seed is < 0) throw ApiException.BadRequest($"seed must be >= 0, got {r.Seed}", "seed");
+        // top_logprobs without logprobs would be ignored; with it, the range check below covers it.
+        if (r is ChatCompletionRequest { TopLogprobs: not null, Logprobs: not true })
+            throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
         int? logprobs = r.RequestedLogprobs;
         if (logprobs is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs / logprobs must be in [0, 20], got {logprobs}", r is ChatCompletionRequest ? "top_logprobs" : "logprobs");
-        if (r is ChatCompletionRequest { TopLogprobs: { } top } chat)
-        {
-            if (top is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs must be in [0, 20], got {top}", "top_logprobs");
-            if (chat.Logprobs != true) throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
-        }
         if (r.BestOf is { } bestOf && bestOf != 1) throw ApiException.BadRequest($"best_of is not supported (only 1), got {bestOf}", "best_of");
         // The engine's defaults, overridden only by what the request gives.
         var d = Defaults;
@@ -40,15 +38,14 @@ public static class SamplingMapper
             StopTokenIds = r.StopTokenIds ?? d.StopTokenIds,
             IgnoreEos = r.IgnoreEos ?? d.IgnoreEos,
             Logprobs = logprobs,
-            LogitBias = LogitBias(r.LogitBias),
+            LogitBias = r.LogitBias is null ? d.LogitBias : LogitBias(r.LogitBias),
         };
     }
 
     /// <summary>logit_bias's string keys as token ids (their range against the vocabulary is the engine's check).</summary>
-    private static Dictionary<int, float> LogitBias(Dictionary<string, float>? bias)
+    private static Dictionary<int, float> LogitBias(Dictionary<string, float> bias)
     {
         var ids = new Dictionary<int, float>();
-        if (bias is null) return ids;
         foreach (var (key, value) in bias)
         {
             if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id))
