@@ -1,3 +1,5 @@
+using InferenceServer.Backends;
+using InferenceServer.Engine;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -34,10 +36,8 @@ internal static class Program
                 Model = r.GetValue(model)!,
                 Port = 0,
                 GrpcPort = -1,
-                MaxNumSeqs = r.GetValue(maxNumSeqs),
                 MaxWaiting = r.GetValue(maxWaiting),
-                Threads = r.GetValue(threads),
-                KvCacheMemoryBytes = 64L << 20,
+                Engine = new EngineOptions { Device = ComputeDevice.Auto, MaxNumSeqs = r.GetValue(maxNumSeqs), Threads = r.GetValue(threads), KvCacheMemoryBytes = 64L << 20 },
             },
             r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens), r.GetValue(disconnect)).GetAwaiter().GetResult());
         return root.Parse(args).Invoke();
@@ -59,7 +59,7 @@ internal static class Program
         var settings = new LoadSettings(clientCount, duration, maxTokens, "Once upon a time", model.Name, disconnectFraction);
         int leaving = (int)Math.Round(clientCount * disconnectFraction);
         Console.WriteLine($"{clientCount} streaming clients ({leaving} leaving each stream early) for {duration.TotalSeconds:F0} s, {maxTokens} tokens per request, "
-            + $"max-num-seqs {options.MaxNumSeqs}, max-waiting {options.MaxWaiting}, {Environment.ProcessorCount} cores");
+            + $"max-num-seqs {options.Engine.MaxNumSeqs}, max-waiting {options.MaxWaiting}, {Environment.ProcessorCount} cores");
 
         var clock = Stopwatch.StartNew();
         var until = DateTime.UtcNow + duration;

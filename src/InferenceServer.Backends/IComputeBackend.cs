@@ -13,6 +13,12 @@ public interface IComputeBackend : IDisposable
     /// <summary>Short name for logs ("cpu", "cuda").</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Free and total bytes of the device memory weights, activations and the KV pool live in; null where the backend
+    /// computes in host memory (CPU, CUDA emulation), whose budget the process's memory limit sets instead.
+    /// </summary>
+    DeviceMemory? Memory();
+
     /// <summary>Makes a weight usable by the backend, converting it to <paramref name="storage"/> if that differs.</summary>
     IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage);
 

@@ -1,4 +1,5 @@
 using InferenceServer.Core.Tensors;
+using InferenceServer.Models.Loading;
 
 namespace InferenceServer.Engine;
 
@@ -6,7 +7,7 @@ namespace InferenceServer.Engine;
 public sealed record EngineOptions
 {
     /// <summary>Where to compute (<c>--device</c>): cpu, cuda, auto or cuda-emulation.</summary>
-    public Devices.ComputeDevice Device { get; init; } = Devices.ComputeDevice.Cpu;
+    public Backends.ComputeDevice Device { get; init; } = Backends.ComputeDevice.Cpu;
 
     /// <summary>Share of GPU memory the engine may use for weights, activations and the KV pool (<c>--gpu-memory-utilization</c>).</summary>
     public double GpuMemoryUtilization { get; init; } = 0.9;
@@ -20,8 +21,8 @@ public sealed record EngineOptions
     /// <summary>The CPU backend's kernel path; null: the fastest this CPU supports (a path it cannot run fails at start).</summary>
     public Backends.Cpu.Simd.CpuIsa? CpuPath { get; init; }
 
-    /// <summary>Storage type of weight matrices (null: keep the file's).</summary>
-    public TensorDType? WeightDType { get; init; }
+    /// <summary>Storage type of weight matrices (<c>--dtype</c>; null: keep the file's).</summary>
+    public TensorDType? DType { get; init; }
 
     /// <summary>Most tokens in one forward pass (<c>--max-num-batched-tokens</c>); longer prompts are prefilled in chunks.</summary>
     public int MaxNumBatchedTokens { get; init; } = 512;
@@ -36,7 +37,7 @@ public sealed record EngineOptions
     public int BlockSize { get; init; } = 16;
 
     /// <summary>Context length cap (null: the model's; <c>--max-model-len</c>).</summary>
-    public int? MaxContext { get; init; }
+    public int? MaxModelLen { get; init; }
 
     /// <summary>Bytes of the KV pool (<c>--kv-cache-memory</c>); null: <see cref="KvCacheMemoryFraction"/> of available memory.</summary>
     public long? KvCacheMemoryBytes { get; init; }
@@ -77,6 +78,21 @@ public sealed record EngineOptions
     /// <summary>Outputs buffered per request before the request is paused until its consumer reads (backpressure).</summary>
     public int OutputBufferCapacity { get; init; } = 64;
 
+    /// <summary>
+    /// These options with what a model's manifest chooses filled in: its weight dtype where none is set, and its
+    /// context cap where that is the smaller.
+    /// </summary>
+    public EngineOptions ForModel(LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int? manifestCap = model.Manifest?.MaxContext;
+        return this with
+        {
+            DType = DType ?? model.Manifest?.DType,
+            MaxModelLen = MaxModelLen is int cap && manifestCap is int other ? Math.Min(cap, other) : MaxModelLen ?? manifestCap,
+        };
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -90,7 +106,7 @@ public sealed record EngineOptions
         Check(MaxNumSeqs is >= 1 and <= 1 << 16, $"max-num-seqs must be in [1, {1 << 16}], got {MaxNumSeqs}");
         Check(LongPrefillChunk is null or >= 1, $"long-prefill-chunk must be >= 1, got {LongPrefillChunk}");
         Check(BlockSize is >= 1 and <= 256, $"block-size must be in [1, 256], got {BlockSize}");
-        Check(MaxContext is null or >= 2, $"max-model-len must be >= 2, got {MaxContext}");
+        Check(MaxModelLen is null or >= 2, $"max-model-len must be >= 2, got {MaxModelLen}");
         Check(KvCacheMemoryBytes is null or > 0, $"kv-cache-memory must be > 0, got {KvCacheMemoryBytes}");
         Check(GpuMemoryUtilization is > 0 and <= 1, $"gpu-memory-utilization must be in (0, 1], got {GpuMemoryUtilization}");
         Check(KvCacheMemoryFraction is > 0 and <= 1, $"kv-cache-memory fraction must be in (0, 1], got {KvCacheMemoryFraction}");
@@ -98,7 +114,7 @@ public sealed record EngineOptions
         Check(MaxLoras >= 1, $"max-loras must be >= 1, got {MaxLoras}");
         Check(MaxCpuLoras is null || MaxCpuLoras >= MaxLoras, $"max-cpu-loras ({MaxCpuLoras}) must be at least max-loras ({MaxLoras})");
         Check(MaxLoraRank is >= 1 and <= 64, $"max-lora-rank must be in [1, 64], got {MaxLoraRank}");
-        Check(LoraDType is null or TensorDType.F32 or TensorDType.BF16, $"lora-dtype must be f32 or bf16, got {LoraDType}");
+        Check(LoraDType is null or TensorDType.F32 or TensorDType.BF16, $"lora-dtype must be auto, float32 or bfloat16, got {LoraDType}");
         Check(OutputBufferCapacity >= 1, $"output buffer capacity must be >= 1, got {OutputBufferCapacity}");
     }
 }

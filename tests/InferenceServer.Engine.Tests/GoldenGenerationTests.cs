@@ -4,6 +4,7 @@ using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Conversion;
 using InferenceServer.Models.Loading;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests;
 
@@ -14,7 +15,7 @@ public sealed class GoldenGenerationTests
     private static (int[] Tokens, string Text) Generate(string modelPath, SamplingParams p, string prompt = "Once upon a time", EngineOptions? options = null)
     {
         using var opened = ModelOpener.Open(modelPath);
-        using var generator = new TextGenerator(opened.Model, opened.Tokenizer, options ?? new EngineOptions { Threads = 2 });
+        using var generator = EngineFactory.CreateGenerator(opened.Model, opened.Tokenizer, options ?? new EngineOptions { Threads = 2 });
         var events = generator.Generate(opened.Tokenizer.Encode(prompt), p).ToList();
         return (events.Select(e => e.TokenId).ToArray(), string.Concat(events.Select(e => e.TextDelta)));
     }
@@ -71,7 +72,7 @@ public sealed class GoldenGenerationTests
     public void Weights_converted_at_load_stay_close_to_F32(TensorDType storage)
     {
         var f32 = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 6 });
-        var converted = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 6 }, options: new EngineOptions { Threads = 2, WeightDType = storage });
+        var converted = Generate(SharedModels.TinyStories, Greedy with { MaxTokens = 6 }, options: new EngineOptions { Threads = 2, DType = storage });
         Assert.Equal(f32.Tokens.Take(3), converted.Tokens.Take(3));
     }
 

@@ -1,6 +1,8 @@
+using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests;
 
@@ -9,7 +11,7 @@ public sealed class TextGeneratorTests : IDisposable
     private readonly OpenedModel _opened = ModelOpener.Open(SharedModels.TinyStories);
     private readonly TextGenerator _generator;
 
-    public TextGeneratorTests() => _generator = new TextGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2 });
+    public TextGeneratorTests() => _generator = EngineFactory.CreateGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2 });
 
     private int[] Prompt(string text = "Once upon a time") => _opened.Tokenizer.Encode(text);
 
@@ -76,10 +78,10 @@ public sealed class TextGeneratorTests : IDisposable
     public void Bad_prompts_are_rejected_with_a_clear_message()
     {
         var p = new SamplingParams();
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => _generator.Generate([], p)).Message, StringComparison.Ordinal);
+        Assert.Contains("empty", Assert.Throws<InvalidRequestException>(() => _generator.Generate([], p)).Message, StringComparison.Ordinal);
         var tooLong = new int[_generator.Config.MaxPositionEmbeddings];
-        Assert.Contains("context", Assert.Throws<ArgumentException>(() => _generator.Generate(tooLong, p)).Message, StringComparison.Ordinal);
-        Assert.Contains("vocabulary", Assert.Throws<ArgumentException>(() => _generator.Generate([1, 99999], p)).Message, StringComparison.Ordinal);
+        Assert.Contains("context", Assert.Throws<InvalidRequestException>(() => _generator.Generate(tooLong, p)).Message, StringComparison.Ordinal);
+        Assert.Contains("vocabulary", Assert.Throws<InvalidRequestException>(() => _generator.Generate([1, 99999], p)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

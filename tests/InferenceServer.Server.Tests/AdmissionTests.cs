@@ -12,7 +12,7 @@ public sealed class AdmissionTests
     {
         await using var server = await TestServer.StartAsync(o =>
         {
-            o.MaxNumSeqs = 1;
+            o.Engine = o.Engine with { MaxNumSeqs = 1 };
             o.MaxWaiting = 1;
             o.RetryAfterSeconds = 2;
         });

@@ -1,6 +1,7 @@
 using System.Net;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
+using InferenceServer.Backends;
 
 namespace InferenceServer.Server.Tests;
 
@@ -10,7 +11,7 @@ public sealed class CudaBackendServerTests
     [NeedsKernelEmulationFact]
     public async Task Completions_on_the_cuda_backend_equal_the_cpu_reference_streamed_or_not()
     {
-        await using var server = await TestServer.StartAsync(o => o.Device = "cuda-emulation");
+        await using var server = await TestServer.StartAsync(o => o.Engine = o.Engine with { Device = ComputeDevice.CudaEmulation });
         Assert.StartsWith("device cuda-emulation", server.Model.Engine.Core.DeviceDescription, StringComparison.Ordinal);
         const string Prompt = "Once upon a time";
         var expected = Reference.Generate(Reference.Model.Tokenizer.Encode(Prompt), new SamplingParams { Temperature = 0, MaxTokens = 24, IgnoreEos = true });
@@ -26,7 +27,7 @@ public sealed class CudaBackendServerTests
     [NoGpuFact]
     public async Task Device_cuda_without_a_gpu_fails_at_start_with_the_cuda_error()
     {
-        var e = await Assert.ThrowsAsync<Engine.Devices.DeviceUnavailableException>(() => TestServer.StartAsync(o => o.Device = "cuda"));
+        var e = await Assert.ThrowsAsync<Devices.DeviceUnavailableException>(() => TestServer.StartAsync(o => o.Engine = o.Engine with { Device = ComputeDevice.Cuda }));
         Assert.StartsWith("no usable CUDA GPU: ", e.Message, StringComparison.Ordinal);
     }
 }

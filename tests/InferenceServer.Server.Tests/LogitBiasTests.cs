@@ -3,6 +3,7 @@ using Grpc.Core;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Server.Grpc.V1;
 using InferenceServer.TestSupport;
+using InferenceServer.Backends;
 
 namespace InferenceServer.Server.Tests;
 
@@ -16,14 +17,14 @@ public sealed class LogitBiasTests
     private const string Prompt = "Once upon a time";
 
     [Fact]
-    public Task On_the_cpu_backend_a_ban_and_a_forced_token_change_greedy_text_as_the_reference_does() => BanAndForceAsync("cpu");
+    public Task On_the_cpu_backend_a_ban_and_a_forced_token_change_greedy_text_as_the_reference_does() => BanAndForceAsync(ComputeDevice.Cpu);
 
     [NeedsKernelEmulationFact]
-    public Task On_the_cuda_backend_a_ban_and_a_forced_token_change_greedy_text_as_the_reference_does() => BanAndForceAsync("cuda-emulation");
+    public Task On_the_cuda_backend_a_ban_and_a_forced_token_change_greedy_text_as_the_reference_does() => BanAndForceAsync(ComputeDevice.CudaEmulation);
 
-    private static async Task BanAndForceAsync(string device)
+    private static async Task BanAndForceAsync(ComputeDevice device)
     {
-        await using var server = await TestServer.StartAsync(o => o.Device = device);
+        await using var server = await TestServer.StartAsync(o => o.Engine = o.Engine with { Device = device });
         var prompt = Reference.Model.Tokenizer.Encode(Prompt);
         var plain = Reference.Generate(prompt, new SamplingParams { Temperature = 0, MaxTokens = 8, IgnoreEos = true });
         int first = (await GreedyIdsAsync(server, new SamplingParameters { Temperature = 0, MaxTokens = 1, IgnoreEos = true }))[0];

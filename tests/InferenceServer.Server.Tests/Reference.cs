@@ -5,6 +5,7 @@ using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Tests;
 
@@ -14,7 +15,7 @@ public static class Reference
     private static readonly Lazy<(OpenedModel Model, TextGenerator Generator)> Solo = new(() =>
     {
         var opened = ModelOpener.Open(TestServer.Manifest);
-        return (opened, new TextGenerator(opened.Model, opened.Tokenizer, new EngineOptions { Threads = 1 }));
+        return (opened, EngineFactory.CreateGenerator(opened.Model, opened.Tokenizer, new EngineOptions { Threads = 1 }));
     });
 
     private static readonly Lock Gate = new();

@@ -1,3 +1,6 @@
+using InferenceServer.Backends;
+using InferenceServer.Core.Tensors;
+using InferenceServer.Engine;
 using InferenceServer.Server.Hosting;
 using InferenceServer.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +44,47 @@ public sealed class ServerConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Server:" + key] = value }).Build();
         var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Bind(configuration));
         Assert.StartsWith(name, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Engine_settings_bind_from_the_same_section_under_the_flag_spellings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Server:MaxNumSeqs"] = "3",
+            ["Server:MaxModelLen"] = "128",
+            ["Server:DType"] = "q8_0",
+            ["Server:KvCacheDType"] = "bfloat16",
+            ["Server:LoraDType"] = "auto",
+            ["Server:Device"] = "cuda-emulation",
+            ["Server:KvCacheMemoryBytes"] = "1048576",
+            ["Server:EnablePrefixCaching"] = "false",
+        }).Build();
+        var engine = ServerConfiguration.Bind(configuration).Engine;
+        Assert.Equal(new EngineOptions
+        {
+            Device = ComputeDevice.CudaEmulation,
+            MaxNumSeqs = 3,
+            MaxModelLen = 128,
+            DType = TensorDType.Q8_0,
+            KvCacheDType = TensorDType.BF16,
+            KvCacheMemoryBytes = 1 << 20,
+            EnablePrefixCaching = false,
+        }, engine);
+        // Unset, serve computes where it can: CUDA when a GPU can be used, else the CPU.
+        Assert.Equal(ComputeDevice.Auto, ServerConfiguration.Bind(new ConfigurationBuilder().Build()).Engine.Device);
+    }
+
+    [Theory]
+    [InlineData("Device", "tpu", "Server:Device: unknown device 'tpu': use cpu, cuda, auto or cuda-emulation")]
+    [InlineData("DType", "fp7", "Server:DType: unknown dtype 'fp7'")]
+    [InlineData("MaxNumSeqs", "many", "Server:MaxNumSeqs: ")]
+    [InlineData("MaxNumSeqs", "0", "max-num-seqs must be in")]
+    public void Bad_engine_settings_are_errors_naming_them(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Server:" + key] = value }).Build();
+        var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Bind(configuration));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

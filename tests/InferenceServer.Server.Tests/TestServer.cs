@@ -1,3 +1,5 @@
+using InferenceServer.Backends;
+using InferenceServer.Engine;
 using System.Net.Http.Headers;
 using Grpc.Net.Client;
 using InferenceServer.Server.Hosting;
@@ -39,9 +41,7 @@ public sealed class TestServer : IAsyncDisposable
             Model = Manifest,
             Port = 0,
             GrpcPort = 0,
-            Threads = 1,
-            KvCacheMemoryBytes = 8 << 20,
-            MaxNumSeqs = 8,
+            Engine = new EngineOptions { Device = ComputeDevice.Auto, Threads = 1, KvCacheMemoryBytes = 8 << 20, MaxNumSeqs = 8 },
             MaxWaiting = 8,
             MaxRequestBodyBytes = 64 << 10,
             ShutdownGraceSeconds = 10,

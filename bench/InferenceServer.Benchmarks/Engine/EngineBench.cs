@@ -5,6 +5,7 @@ using InferenceServer.Engine;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.RandomModels;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Benchmarks.Engine;
 
@@ -43,7 +44,7 @@ public static class EngineBench
             MaxNumBatchedTokens = 512,
             KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(opened.Model.Config, 16) * (streamCounts.Max() * (PromptTokens + OutputTokens) / 16 + 64),
         };
-        using var engine = new EngineCore(opened.Model, opened.Tokenizer, options, "bench");
+        using var engine = EngineFactory.Create(opened.Model, opened.Tokenizer, options, "bench");
         Console.WriteLine($"stories110M-shape Q8_0, {PromptTokens}-token prompts, {OutputTokens} output tokens, 2 threads, median of {runs}; {engine.DeviceDescription} ({CpuModel.Name})");
         Console.WriteLine("| streams | decode tokens/s (all streams decoding) | output tokens/s (end to end) | KV slots unused at steady state |");
         Console.WriteLine("|---|---|---|---|");
@@ -102,7 +103,7 @@ public static class EngineBench
         var shape = ModelShapes.Stories110M with { Config = ModelShapes.Stories110M.Config with { MaxPositionEmbeddings = 2048 } };
         string path = BenchModels.Ensure(shape, TensorDType.Q8_0, "stories110m-2k-q8_0");
         using var opened = ModelOpener.Open(path);
-        using var engine = new EngineCore(opened.Model, opened.Tokenizer, new EngineOptions
+        using var engine = EngineFactory.Create(opened.Model, opened.Tokenizer, new EngineOptions
         {
             Threads = 2,
             MaxNumBatchedTokens = 512,

@@ -3,6 +3,7 @@ using InferenceServer.Engine;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Benchmarks.Engine;
 
@@ -23,7 +24,7 @@ internal static class LoraBench
         var ranks = List("INFERENCE_SERVER_BENCH_LORA_RANKS") ?? (quick ? [8] : [8, 64]);
         using var opened = ModelOpener.Open(EngineBench.Stories110MQ8);
         var cfg = opened.Model.Config;
-        using var engine = new EngineCore(opened.Model, opened.Tokenizer, new EngineOptions
+        using var engine = EngineFactory.Create(opened.Model, opened.Tokenizer, new EngineOptions
         {
             Threads = List("INFERENCE_SERVER_BENCH_LORA_THREADS")?[0] ?? 2,
             MaxNumSeqs = Streams,

@@ -56,6 +56,9 @@ public sealed unsafe partial class CudaBackend : IComputeBackend
     /// <summary>The device kernels run on.</summary>
     public IKernelDevice Device => _device;
 
+    /// <summary>The GPU's memory; null under emulation, whose buffers are host memory.</summary>
+    public DeviceMemory? Memory() => _device.Memory();
+
     public IDeviceWeight LoadWeight(WeightTensor tensor, TensorDType storage)
     {
         var layout = WeightLayout.Of(tensor, storage);

@@ -36,6 +36,9 @@ public sealed unsafe partial class CpuBackend : IComputeBackend
 
     public string Name => "cpu";
 
+    /// <summary>None of its own: weights and the KV pool are host memory.</summary>
+    public DeviceMemory? Memory() => null;
+
     /// <summary>Threads kernels run on, the caller included.</summary>
     public int Threads { get; }
 

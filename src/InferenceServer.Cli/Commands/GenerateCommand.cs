@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
-using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Devices;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
+using InferenceServer.Server.Hosting;
+using Microsoft.Extensions.Configuration;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Cli.Commands;
 
@@ -54,15 +56,17 @@ internal static class GenerateCommand
                 IgnoreEos = r.GetValue(ignoreEos),
             };
             sampling.Validate();
-            string? dt = r.GetValue(dtype);
-            return Run(r.GetValue(model)!, r.GetValue(tokenizer), r.GetValue(prompt)!, sampling, new EngineOptions
+            // The flags bind through the same step as serve's settings, under the engine's setting names.
+            var flags = new Dictionary<string, string?>
             {
-                Threads = r.GetValue(threads),
-                WeightDType = dt is null ? null : TensorDTypeExtensions.Parse(dt),
-                MaxNumBatchedTokens = r.GetValue(maxBatch),
-                Device = ComputeDeviceNames.Parse(r.GetValue(device)!),
-                EnforceEager = r.GetValue(eager),
-            });
+                [nameof(EngineOptions.Threads)] = r.GetValue(threads).ToString(CultureInfo.InvariantCulture),
+                [nameof(EngineOptions.DType)] = r.GetValue(dtype),
+                [nameof(EngineOptions.MaxNumBatchedTokens)] = r.GetValue(maxBatch).ToString(CultureInfo.InvariantCulture),
+                [nameof(EngineOptions.Device)] = r.GetValue(device),
+                [nameof(EngineOptions.EnforceEager)] = r.GetValue(eager) ? "true" : "false",
+            };
+            var options = ServerConfiguration.BindEngine(new ConfigurationBuilder().AddInMemoryCollection(flags).Build(), new EngineOptions());
+            return Run(r.GetValue(model)!, r.GetValue(tokenizer), r.GetValue(prompt)!, sampling, options);
         }));
         return command;
     }
@@ -70,8 +74,7 @@ internal static class GenerateCommand
     private static int Run(string modelPath, string? tokenizerPath, string prompt, SamplingParams sampling, EngineOptions options)
     {
         using var opened = ModelOpener.Open(modelPath, tokenizerPath);
-        options = options with { WeightDType = options.WeightDType ?? opened.Model.Manifest?.DType, MaxContext = opened.Model.Manifest?.MaxContext };
-        using var generator = new TextGenerator(opened.Model, opened.Tokenizer, options);
+        using var generator = EngineFactory.CreateGenerator(opened.Model, opened.Tokenizer, options.ForModel(opened.Model));
         var ids = opened.Tokenizer.Encode(prompt);
         var stdout = Console.Out;
         stdout.Write(prompt);

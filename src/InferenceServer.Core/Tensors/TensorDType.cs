@@ -1,6 +1,7 @@
 namespace InferenceServer.Core.Tensors;
 
 /// <summary>Storage type of a weight tensor.</summary>
+[System.ComponentModel.TypeConverter(typeof(TensorDTypeConverter))]
 public enum TensorDType
 {
     F32,

@@ -1,7 +1,6 @@
 using InferenceServer.Backends;
 using InferenceServer.Backends.Lora;
 using InferenceServer.Engine.Adapters;
-using InferenceServer.Engine.Devices;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Model;
@@ -43,54 +42,55 @@ public sealed class EngineCore : IDisposable
     /// <param name="model">The loaded model; the engine copies its weights into the backend.</param>
     /// <param name="tokenizer">Decodes outputs.</param>
     /// <param name="options">Batch limits, KV budget and policy.</param>
+    /// <param name="device">The backend to compute on (see the Devices project); the engine owns it from here, even when this throws.</param>
     /// <param name="modelVersion">Names the weights in the prefix-cache namespace (default: the model's path).</param>
-    public EngineCore(LoadedModel model, ITextTokenizer tokenizer, EngineOptions options, string? modelVersion = null)
+    public EngineCore(LoadedModel model, ITextTokenizer tokenizer, EngineOptions options, BackendChoice device, string? modelVersion = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Tokenizer = tokenizer;
-        Options = options;
-        _modelVersion = modelVersion ?? model.Path;
-        var cfg = model.Config;
-        if (options.MaxContext is int cap && cap < cfg.MaxPositionEmbeddings) cfg = cfg with { MaxPositionEmbeddings = cap };
-        Config = cfg;
-        int context = cfg.MaxPositionEmbeddings;
-        int blocksPerSequence = (context + options.BlockSize - 1) / options.BlockSize;
-        var backend = ComputeBackendFactory.Create(options);
-        _backend = backend.Backend;
-        DeviceDescription = backend.Description;
+        ArgumentNullException.ThrowIfNull(device);
+        _backend = device.Backend;
+        DeviceDescription = device.Description;
         try
         {
-            Weights = ModelWeights.Load(model, _backend, options.WeightDType);
+            ArgumentNullException.ThrowIfNull(model);
+            ArgumentNullException.ThrowIfNull(tokenizer);
+            ArgumentNullException.ThrowIfNull(options);
+            options.Validate();
+            var cfg = model.Config;
+            if (options.MaxModelLen is int cap && cap < cfg.MaxPositionEmbeddings) cfg = cfg with { MaxPositionEmbeddings = cap };
+            Config = cfg;
+            Weights = ModelWeights.Load(model, _backend, options.DType);
             KvDType = KvCacheSizing.ResolveDType(options, Weights);
-            int numBlocks = KvCacheSizing.NumBlocks(cfg, options, context, KvDType, KvCacheSizing.DeviceBudget(_backend, options, cfg));
+            int numBlocks = KvCacheSizing.NumBlocks(cfg, options, MaxContext, KvDType, KvCacheSizing.DeviceBudget(_backend, options, cfg));
             Blocks = new KvCacheManager(numBlocks, options.BlockSize, options.EnablePrefixCaching);
             _cache = _backend.AllocateKvCache(new KvCacheLayout(cfg.NumLayers, numBlocks, options.BlockSize, cfg.NumKvHeads, cfg.HeadDim, KvDType));
             _runner = new ModelRunner(_backend, cfg, Weights, _cache, options.MaxNumBatchedTokens, options.MaxNumSeqs, cudaGraphs: !options.EnforceEager);
+            Tokenizer = tokenizer;
+            Options = options;
+            _modelVersion = modelVersion ?? model.Path;
+            int blocksPerSequence = (MaxContext + options.BlockSize - 1) / options.BlockSize;
+            IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
+            if (options.EnableLora) Adapters = new LoraSlotManager((ILoraCompute)_backend, options.MaxLoras, options.MaxLoraRank, LoraSlotManager.ResolveDType(options, Weights));
+            _scheduler = new Scheduler(Blocks, new SchedulerOptions
+            {
+                MaxNumBatchedTokens = options.MaxNumBatchedTokens,
+                MaxNumSeqs = options.MaxNumSeqs,
+                LongPrefillChunk = options.LongPrefillChunk,
+            }, policy, Adapters);
+            _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
+            _sampler = new Sampler(Config.VocabSize);
+            _logits = new float[(long)options.MaxNumSeqs * Config.VocabSize];
+            _sampled = new int[options.MaxNumSeqs];
+            _picked = new int[options.MaxNumSeqs];
+            _samples = new SampledToken[options.MaxNumSeqs];
+            WarmUp(blocksPerSequence);
         }
         catch
         {
+            _runner?.Dispose();
             _cache?.Dispose();
             _backend.Dispose();
             throw;
         }
-        IPreemptionPolicy policy = options.Policy == SchedulingPolicy.Priority ? new PriorityPolicy() : new FcfsPolicy();
-        if (options.EnableLora) Adapters = new LoraSlotManager((ILoraCompute)_backend, options.MaxLoras, options.MaxLoraRank, LoraSlotManager.ResolveDType(options, Weights));
-        _scheduler = new Scheduler(Blocks, new SchedulerOptions
-        {
-            MaxNumBatchedTokens = options.MaxNumBatchedTokens,
-            MaxNumSeqs = options.MaxNumSeqs,
-            LongPrefillChunk = options.LongPrefillChunk,
-        }, policy, Adapters);
-        _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
-        _sampler = new Sampler(cfg.VocabSize);
-        _logits = new float[(long)options.MaxNumSeqs * cfg.VocabSize];
-        _sampled = new int[options.MaxNumSeqs];
-        _picked = new int[options.MaxNumSeqs];
-        _samples = new SampledToken[options.MaxNumSeqs];
-        WarmUp(blocksPerSequence);
     }
 
     public ModelConfig Config { get; }

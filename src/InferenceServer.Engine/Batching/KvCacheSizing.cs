@@ -1,5 +1,4 @@
 using InferenceServer.Backends;
-using InferenceServer.Backends.Cuda.Backend;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Model;
 using InferenceServer.Models.Config;
@@ -67,7 +66,8 @@ public static class KvCacheSizing
     public static long? DeviceBudget(IComputeBackend backend, EngineOptions options, ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (backend is not CudaBackend cuda || cuda.Device.Memory() is not { } memory) return null;
+        ArgumentNullException.ThrowIfNull(backend);
+        if (backend.Memory() is not { } memory) return null;
         long used = memory.Total - memory.Free;
         long activations = ModelRunner.ActivationBytes(config, options.MaxNumBatchedTokens, options.MaxNumSeqs);
         long budget = (long)(memory.Total * options.GpuMemoryUtilization) - used - activations;

@@ -1,10 +1,11 @@
 using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Devices;
+using InferenceServer.Backends;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Hosting;
 
@@ -54,7 +55,7 @@ public sealed class ServedModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Model)) throw new ArgumentException("no model given: set --model (or Server:Model)");
-        return Load(options, options.Model, options.ServedModelName, options.KvCacheMemoryBytes);
+        return Load(options, options.Model, options.ServedModelName, options.Engine.KvCacheMemoryBytes);
     }
 
     /// <summary>Loads one model (a version of a repository model) under <paramref name="servedName"/> with its own KV budget.</summary>
@@ -65,37 +66,18 @@ public sealed class ServedModel : IDisposable
         try
         {
             var model = opened.Model;
-            int? context = Min(options.MaxModelLen, model.Manifest?.MaxContext);
-            var engineOptions = new EngineOptions
-            {
-                Threads = options.Threads,
-                Device = ComputeDeviceNames.Parse(options.Device),
-                GpuMemoryUtilization = options.GpuMemoryUtilization,
-                EnforceEager = options.EnforceEager,
-                WeightDType = options.DType is { } d ? TensorDTypeExtensions.Parse(d) : model.Manifest?.DType,
-                MaxNumSeqs = options.MaxNumSeqs,
-                MaxNumBatchedTokens = options.MaxNumBatchedTokens,
-                MaxContext = context,
-                KvCacheMemoryBytes = kvCacheMemoryBytes,
-                BlockSize = options.BlockSize,
-                EnablePrefixCaching = options.EnablePrefixCaching,
-                EnableLora = options.EnableLora,
-                MaxLoras = options.MaxLoras,
-                MaxCpuLoras = options.MaxCpuLoras,
-                MaxLoraRank = options.MaxLoraRank,
-                LoraDType = options.LoraStorage(),
-            };
+            var engineOptions = options.Engine.ForModel(model) with { KvCacheMemoryBytes = kvCacheMemoryBytes };
             string folder = Directory.Exists(model.Path) ? model.Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(model.Path))!;
             var templates = ModelChatTemplates.Load(folder);
             string version = model.Manifest is { } m ? $"{m.Name}/{m.Version}" : model.Path;
-            var engine = new LlmEngine(new EngineCore(model, opened.Tokenizer, engineOptions, version));
+            var engine = new LlmEngine(EngineFactory.Create(model, opened.Tokenizer, engineOptions, version));
             string name = servedName ?? model.Name;
-            var adapters = new LoraAdapters(engine, model.Config, name, options.EnableLora, options.MaxLoraRank, options.LoraDirs);
+            var adapters = new LoraAdapters(engine, model.Config, name, engineOptions.EnableLora, engineOptions.MaxLoraRank, options.LoraDirs);
             var served = new ServedModel(opened, engine, templates, name, adapters);
             try
             {
                 // The manifest's adapters come with the model; they load only where LoRA is turned on.
-                var manifestModules = options.EnableLora && model.Manifest is { } manifest
+                var manifestModules = engineOptions.EnableLora && model.Manifest is { } manifest
                     ? manifest.LoraModules.Select(m => new LoraModuleSpec(m.Key, m.Value))
                     : [];
                 Preload(adapters, manifestModules.Concat(options.LoraModules.Select(LoraModuleSpec.Parse)));
@@ -129,8 +111,6 @@ public sealed class ServedModel : IDisposable
             }
         }
     }
-
-    private static int? Min(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
     private int _disposed;
 

@@ -1,3 +1,4 @@
+using InferenceServer.Engine;
 using Microsoft.Extensions.Configuration;
 
 namespace InferenceServer.Server.Hosting;
@@ -29,10 +30,39 @@ public static class ServerConfiguration
     public static ServerOptions Bind(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ServerOptions.Section);
         var options = new ServerOptions();
-        configuration.GetSection(ServerOptions.Section).Bind(options);
+        BindChecked(section, options);
+        options.Engine = BindEngine(section, options.Engine);
         Validate(options);
         return options;
+    }
+
+    /// <summary>
+    /// The engine settings <paramref name="section"/> gives, over <paramref name="defaults"/>: keys are the
+    /// <see cref="EngineOptions"/> property names (vLLM's flag names), dtypes and devices spelled as the flags spell them.
+    /// </summary>
+    public static EngineOptions BindEngine(IConfiguration section, EngineOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        var engine = defaults with { };
+        BindChecked(section, engine);
+        return engine;
+    }
+
+    /// <summary>Binds, turning a value that does not convert into an <see cref="ArgumentException"/> naming the key and why.</summary>
+    private static void BindChecked(IConfiguration section, object target)
+    {
+        try
+        {
+            section.Bind(target);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is { } why)
+        {
+            // The binder says "Failed to convert configuration value at 'Server:DType' to type ..."; keep the key and the reason.
+            var key = System.Text.RegularExpressions.Regex.Match(e.Message, "at '([^']+)'");
+            throw new ArgumentException(key.Success ? $"{key.Groups[1].Value}: {why.Message}" : $"{e.Message} {why.Message}", e);
+        }
     }
 
     public static void Validate(ServerOptions o)
@@ -54,8 +84,8 @@ public static class ServerConfiguration
         Check(o.MaxChoices is >= 1 and <= 1024, $"max choices must be in [1, 1024], got {o.MaxChoices}");
         Check(o.ShutdownGraceSeconds is >= 0 and <= 86_400, $"shutdown grace must be in [0, 86400] seconds, got {o.ShutdownGraceSeconds}");
         Check(o.ShutdownReadinessDelaySeconds is >= 0 and <= 300, $"shutdown readiness delay must be in [0, 300] seconds, got {o.ShutdownReadinessDelaySeconds}");
-        Check(o.EnableLora || (o.LoraModules.Count == 0 && o.LoraDirs.Count == 0), "lora-modules and lora-dirs need --enable-lora");
+        Check(o.Engine.EnableLora || (o.LoraModules.Count == 0 && o.LoraDirs.Count == 0), "lora-modules and lora-dirs need --enable-lora");
         foreach (var module in o.LoraModules) Lora.LoraModuleSpec.Parse(module);
-        o.LoraStorage();
+        o.Engine.Validate();
     }
 }

@@ -71,12 +71,12 @@ public static class ServerHost
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGraceSeconds));
 
         var state = new ServerState();
-        var admission = new AdmissionController(options.MaxNumSeqs + options.MaxWaiting);
+        var admission = new AdmissionController(options.Engine.MaxNumSeqs + options.MaxWaiting);
         var metrics = new ServerMetrics(model.Name, stats, admittedAreWaiting ? () => admission.InFlight : null);
         // vLLM exports the adapter gauge only when LoRA is enabled.
-        if (options.EnableLora)
+        if (options.Engine.EnableLora)
         {
-            _ = new LoraRequestsInfo(metrics.Registry, options.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
+            _ = new LoraRequestsInfo(metrics.Registry, options.Engine.MaxLoras, () => model.Engine.Stats, () => model.Adapters.Loading);
             _ = new LoraRequestCounts(metrics.Registry, model.Name, () => model.Engine.Stats);
         }
         if (model.Engine.Core.Backend is CpuBackend cpu) CpuPathInfo.Register(metrics.Registry, cpu);

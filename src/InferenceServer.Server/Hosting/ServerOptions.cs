@@ -1,3 +1,6 @@
+using InferenceServer.Backends;
+using InferenceServer.Engine;
+
 namespace InferenceServer.Server.Hosting;
 
 /// <summary>Settings of one server process, bound from the "Server" configuration section (appsettings.json, environment, CLI flags).</summary>
@@ -65,42 +68,11 @@ public sealed class ServerOptions
     /// <summary>Seconds sent in Retry-After with 429.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
-    // Engine settings, with vLLM's flag names.
-    public int Threads { get; set; }
-
-    /// <summary>Where engines compute: cpu, cuda, auto or cuda-emulation (<c>--device</c>).</summary>
-    public string Device { get; set; } = "auto";
-
-    /// <summary>Share of GPU memory an engine may use (<c>--gpu-memory-utilization</c>).</summary>
-    public double GpuMemoryUtilization { get; set; } = 0.9;
-
-    /// <summary>No CUDA graphs: every decode step op by op (<c>--enforce-eager</c>).</summary>
-    public bool EnforceEager { get; set; }
-    public string? DType { get; set; }
-    public int MaxNumSeqs { get; set; } = 64;
-    public int MaxNumBatchedTokens { get; set; } = 512;
-    public int? MaxModelLen { get; set; }
-    public long? KvCacheMemoryBytes { get; set; }
-    public int BlockSize { get; set; } = 16;
-    public bool EnablePrefixCaching { get; set; } = true;
-
-    // LoRA, with vLLM's flag names.
-    public bool EnableLora { get; set; }
-    public int MaxLoraRank { get; set; } = 16;
-    public int MaxLoras { get; set; } = 4;
-    public int? MaxCpuLoras { get; set; }
-
-    /// <summary>Storage of LoRA matrices in the adapter slots (<c>--lora-dtype</c>): auto, float32 or bfloat16.</summary>
-    public string LoraDType { get; set; } = "auto";
-
-    /// <summary><see cref="LoraDType"/> as the engine takes it (null: auto, f32 for f32 weights and bf16 otherwise).</summary>
-    public Core.Tensors.TensorDType? LoraStorage() => LoraDType.ToLowerInvariant() switch
-    {
-        "auto" => null,
-        "float32" or "f32" or "fp32" => Core.Tensors.TensorDType.F32,
-        "bfloat16" or "bf16" => Core.Tensors.TensorDType.BF16,
-        _ => throw new ArgumentException($"lora-dtype must be auto, float32 or bfloat16, got '{LoraDType}'"),
-    };
+    /// <summary>
+    /// The engine settings (<c>--device</c>, <c>--dtype</c>, <c>--max-num-seqs</c>, LoRA limits, ...), bound from the
+    /// same section under vLLM's flag names (Server:MaxNumSeqs, Server:DType, ...); serve defaults to device auto.
+    /// </summary>
+    public EngineOptions Engine { get; set; } = new() { Device = ComputeDevice.Auto };
 
     /// <summary>Adapters loaded at start (<c>--lora-modules</c>): "name=path" or vLLM's JSON form.</summary>
     public IList<string> LoraModules { get; } = [];

@@ -19,7 +19,7 @@ public static class RepositoryLoader
         var wanted = repository.Models.Values
             .SelectMany(m => m.Routing.Versions.Distinct(StringComparer.Ordinal).Select(v => (Model: m, Version: v)))
             .ToList();
-        var budget = new KvBudget(options.KvCacheMemoryBytes, options.KvCacheShares.ToDictionary(StringComparer.Ordinal));
+        var budget = new KvBudget(options.Engine.KvCacheMemoryBytes, options.KvCacheShares.ToDictionary(StringComparer.Ordinal));
         var parts = budget.ReserveAtStart(wanted.Select(w => KvBudget.Key(w.Model.Name, w.Version)).ToList());
         var loaded = new List<VersionedModel>();
         try

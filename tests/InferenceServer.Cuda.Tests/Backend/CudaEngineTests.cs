@@ -3,10 +3,11 @@ using InferenceServer.Core.Tensors;
 using InferenceServer.Cuda.Tests.Support;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Devices;
+using InferenceServer.Backends;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Cuda.Tests.Backend;
 
@@ -36,7 +37,7 @@ public sealed class CudaEngineTests : IDisposable
         using var opened = ModelOpener.Open(model);
         string[] texts = ["Once upon a time", "Once upon a time, there was a little girl named Lily", "The dog ran to the park and"];
         // A small batch budget splits the longer prompts into chunks that share steps with other requests' decode.
-        var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, MaxNumBatchedTokens = 12, WeightDType = weights };
+        var options = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, MaxNumBatchedTokens = 12, DType = weights };
         // The reference runs the CPU's portable path, which multiplies Q8_0 weights with float activations as the CUDA
         // kernels do; the SIMD paths quantize activations to int8 (as llama.cpp does), whose greedy tokens can differ
         // from the float product's at near-ties (the AVX2 path's did once, at one token).
@@ -75,7 +76,7 @@ public sealed class CudaEngineTests : IDisposable
         var sampling = Greedy with { MaxTokens = 24 };
         int[] Generate(EngineOptions o, out EngineCore engine)
         {
-            engine = new EngineCore(opened.Model, opened.Tokenizer, o);
+            engine = EngineFactory.Create(opened.Model, opened.Tokenizer, o);
             engine.Add(1, new EngineRequest { PromptTokens = prompt, Sampling = sampling });
             var tokens = new List<int>();
             while (engine.HasUnfinished)
@@ -144,7 +145,7 @@ public sealed class CudaEngineTests : IDisposable
     private static List<int[]> Run(OpenedModel opened, EngineOptions options, string[] texts, string?[]? adapters = null, LoraAdapter[]? loaded = null,
         SamplingParams[]? sampling = null, Picked picked = Picked.Any)
     {
-        using var engine = new EngineCore(opened.Model, opened.Tokenizer, options);
+        using var engine = EngineFactory.Create(opened.Model, opened.Tokenizer, options);
         foreach (var adapter in loaded ?? []) engine.Adapters!.Register(adapter);
         for (int i = 0; i < texts.Length; i++)
             engine.Add(i, new EngineRequest { PromptTokens = opened.Tokenizer.Encode(texts[i]), Sampling = sampling?[i] ?? Greedy, Adapter = adapters?[i] });

@@ -3,6 +3,7 @@ using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Adapters;
 
@@ -22,7 +23,7 @@ public sealed class LlmEngineAdapterTests : IDisposable
     [Fact]
     public async Task Adapters_load_and_unload_while_the_engine_runs_and_unloading_aborts_their_requests()
     {
-        using var engine = new LlmEngine(new EngineCore(_opened.Model, _opened.Tokenizer,
+        using var engine = new LlmEngine(EngineFactory.Create(_opened.Model, _opened.Tokenizer,
             new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, OutputBufferCapacity = 1 }));
         var prompt = _opened.Tokenizer.Encode("Once upon a time");
         var request = new EngineRequest { PromptTokens = prompt, Sampling = new SamplingParams { Temperature = 0, MaxTokens = 400, IgnoreEos = true }, Adapter = "story" };
@@ -50,7 +51,7 @@ public sealed class LlmEngineAdapterTests : IDisposable
     [Fact]
     public async Task Host_memory_holds_max_cpu_loras_adapters_evicting_the_least_recently_used_one_nobody_needs()
     {
-        using var engine = new LlmEngine(new EngineCore(_opened.Model, _opened.Tokenizer,
+        using var engine = new LlmEngine(EngineFactory.Create(_opened.Model, _opened.Tokenizer,
             new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, MaxLoras = 1, MaxCpuLoras = 2, OutputBufferCapacity = 1 }));
         var prompt = _opened.Tokenizer.Encode("Once upon a time");
         EngineRequest Request(string adapter, int maxTokens) => new() { PromptTokens = prompt, Sampling = new SamplingParams { Temperature = 0, MaxTokens = maxTokens, IgnoreEos = true }, Adapter = adapter };

@@ -4,6 +4,7 @@ using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Adapters;
 
@@ -21,7 +22,7 @@ public sealed class LoraEngineTests : IDisposable
         return LoraAdapterLoader.Load(folder, name, _opened.Model.Config, maxRank: 64);
     }
 
-    private EngineCore NewEngine(int maxLoras = 8, TensorDType? loraDType = null) => new(_opened.Model, _opened.Tokenizer,
+    private EngineCore NewEngine(int maxLoras = 8, TensorDType? loraDType = null) => EngineFactory.Create(_opened.Model, _opened.Tokenizer,
         new EngineOptions { Threads = 2, KvCacheMemoryBytes = 16 << 20, EnableLora = true, MaxLoras = maxLoras, MaxLoraRank = 64, BlockSize = 8, LoraDType = loraDType });
 
     private int[] Prompt(string text) => _opened.Tokenizer.Encode(text);
@@ -43,7 +44,7 @@ public sealed class LoraEngineTests : IDisposable
         string folder = _dir.File($"merged-{adapter.Name}-{slotDType}");
         if (!Directory.Exists(folder)) MergedModel.Write(SharedModels.TinyStories, adapter, folder, slotDType);
         using var merged = ModelOpener.Open(folder);
-        using var generator = new TextGenerator(merged.Model, merged.Tokenizer, new EngineOptions { Threads = 2 });
+        using var generator = EngineFactory.CreateGenerator(merged.Model, merged.Tokenizer, new EngineOptions { Threads = 2 });
         return [.. generator.Generate(prompt, Greedy).Select(e => e.TokenId)];
     }
 
@@ -171,8 +172,8 @@ public sealed class LoraEngineTests : IDisposable
     [InlineData(TensorDType.Q8_0, TensorDType.F32, TensorDType.F32)]
     public void Lora_slots_default_to_f32_for_f32_weights_and_to_bf16_otherwise(TensorDType? weights, TensorDType? chosen, TensorDType expected)
     {
-        using var engine = new EngineCore(_opened.Model, _opened.Tokenizer,
-            new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, WeightDType = weights, LoraDType = chosen });
+        using var engine = EngineFactory.Create(_opened.Model, _opened.Tokenizer,
+            new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, EnableLora = true, DType = weights, LoraDType = chosen });
         Assert.Equal(expected, engine.Adapters!.DType);
     }
 
@@ -182,7 +183,7 @@ public sealed class LoraEngineTests : IDisposable
         using var engine = NewEngine();
         var e = Assert.Throws<UnknownAdapterException>(() => engine.Add(1, new EngineRequest { PromptTokens = Prompt("Hi"), Sampling = Greedy, Adapter = "nope" }));
         Assert.Contains("'nope' is not loaded", e.Message, StringComparison.Ordinal);
-        using var plain = new EngineCore(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
+        using var plain = EngineFactory.Create(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
         Assert.Throws<UnknownAdapterException>(() => plain.Validate(new EngineRequest { PromptTokens = Prompt("Hi"), Adapter = "x" }));
         Assert.False(engine.HasUnfinished);
     }

@@ -3,6 +3,7 @@ using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 
@@ -15,12 +16,12 @@ public sealed class EngineCoreTests : IDisposable
 
     public EngineCoreTests()
     {
-        _solo = new TextGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2 });
+        _solo = EngineFactory.CreateGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2 });
         _reference = new SoloReference(_solo);
     }
 
     private EngineCore NewEngine(EngineOptions? options = null) =>
-        new(_opened.Model, _opened.Tokenizer, options ?? new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
+        EngineFactory.Create(_opened.Model, _opened.Tokenizer, options ?? new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
 
     private int[] Prompt(string text) => _opened.Tokenizer.Encode(text);
 
@@ -158,7 +159,7 @@ public sealed class EngineCoreTests : IDisposable
     public void A_bf16_kv_cache_batches_exactly_like_a_solo_bf16_run_and_auto_picks_it_for_quantized_weights()
     {
         var bf16 = new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, KvCacheDType = TensorDType.BF16 };
-        using var solo = new TextGenerator(_opened.Model, _opened.Tokenizer, bf16);
+        using var solo = EngineFactory.CreateGenerator(_opened.Model, _opened.Tokenizer, bf16);
         using var engine = NewEngine(bf16);
         Assert.Equal(TensorDType.BF16, engine.KvDType);
         string[] texts = ["Once upon a time", "The little dog", "Tom had a red ball"];
@@ -170,7 +171,7 @@ public sealed class EngineCoreTests : IDisposable
         using var f32 = NewEngine();
         Assert.Equal(TensorDType.F32, f32.KvDType);
         using var q8 = ModelOpener.Open(SharedModels.TinyStoriesQ8Gguf);
-        using var quantized = new EngineCore(q8.Model, q8.Tokenizer, new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
+        using var quantized = EngineFactory.Create(q8.Model, q8.Tokenizer, new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 });
         Assert.Equal(TensorDType.BF16, quantized.KvDType);
     }
 

@@ -2,6 +2,7 @@ using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
 using InferenceServer.Tokenization;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 
@@ -15,7 +16,7 @@ public sealed class FaultIsolationTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly OpenedModel _opened = ModelOpener.Open(SharedModels.TinyStories);
 
-    private LlmEngine NewEngine(ITextTokenizer tokenizer) => new(new EngineCore(_opened.Model, tokenizer,
+    private LlmEngine NewEngine(ITextTokenizer tokenizer) => new(EngineFactory.Create(_opened.Model, tokenizer,
         new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20 }));
 
     private EngineRequest Request(string text, int maxTokens = 12) => new() { PromptTokens = _opened.Tokenizer.Encode(text), Sampling = Greedy with { MaxTokens = maxTokens } };

@@ -3,6 +3,7 @@ using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 
@@ -12,7 +13,7 @@ public sealed class LlmEngineTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly OpenedModel _opened = ModelOpener.Open(SharedModels.TinyStories);
 
-    private LlmEngine NewEngine(int outputBuffer = 64) => new(new EngineCore(_opened.Model, _opened.Tokenizer,
+    private LlmEngine NewEngine(int outputBuffer = 64) => new(EngineFactory.Create(_opened.Model, _opened.Tokenizer,
         new EngineOptions { Threads = 2, KvCacheMemoryBytes = 8 << 20, OutputBufferCapacity = outputBuffer }));
 
     private EngineRequest Request(string text, int maxTokens = 30) => new() { PromptTokens = _opened.Tokenizer.Encode(text), Sampling = Greedy with { MaxTokens = maxTokens } };

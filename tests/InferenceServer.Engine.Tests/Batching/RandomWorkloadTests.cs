@@ -4,6 +4,7 @@ using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Config;
 using InferenceServer.TestSupport;
 using Xunit.Abstractions;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 
@@ -32,7 +33,7 @@ public sealed class RandomWorkloadTests : IDisposable
     public RandomWorkloadTests(ITestOutputHelper log)
     {
         _log = log;
-        _solo = new TextGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2, MaxContext = Context });
+        _solo = EngineFactory.CreateGenerator(_opened.Model, _opened.Tokenizer, new EngineOptions { Threads = 2, MaxModelLen = Context });
         _reference = new SoloReference(_solo);
     }
 
@@ -54,7 +55,7 @@ public sealed class RandomWorkloadTests : IDisposable
         var options = new EngineOptions
         {
             Threads = 2,
-            MaxContext = Context,
+            MaxModelLen = Context,
             BlockSize = blockSize,
             MaxNumBatchedTokens = new[] { 16, 32, 96 }[rng.Next(3)],
             MaxNumSeqs = new[] { 2, 4, 8 }[rng.Next(3)],
@@ -64,7 +65,7 @@ public sealed class RandomWorkloadTests : IDisposable
             KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(_opened.Model.Config, blockSize) * (Context / blockSize + 3),
         };
         var plan = Plan(rng, count: 18);
-        using var engine = new EngineCore(_opened.Model, _opened.Tokenizer, options);
+        using var engine = EngineFactory.Create(_opened.Model, _opened.Tokenizer, options);
         var got = plan.ToDictionary(p => p.Id, _ => new List<RequestOutput>());
         int step = 0;
         while (step <= plan.Max(p => p.ArrivalStep) || engine.HasUnfinished)
@@ -111,10 +112,10 @@ public sealed class RandomWorkloadTests : IDisposable
             var rng = new Random(seed);
             var options = new EngineOptions
             {
-                Threads = 2, MaxContext = Context, BlockSize = 8, MaxNumSeqs = 8, MaxNumBatchedTokens = 64,
+                Threads = 2, MaxModelLen = Context, BlockSize = 8, MaxNumSeqs = 8, MaxNumBatchedTokens = 64,
                 KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(_opened.Model.Config, 8) * (Context / 8 + 3),
             };
-            using var engine = new EngineCore(_opened.Model, _opened.Tokenizer, options);
+            using var engine = EngineFactory.Create(_opened.Model, _opened.Tokenizer, options);
             var plan = Plan(rng, count: 18);
             for (int step = 0; step <= plan.Max(p => p.ArrivalStep) || engine.HasUnfinished; step++)
             {

@@ -21,7 +21,7 @@ public sealed class RequestFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Http_bodies_never_get_a_5xx_or_hang_and_the_server_recovers()
     {
-        await using var server = await TestServer.StartAsync(o => o.EnableLora = true);
+        await using var server = await TestServer.StartAsync(o => o.Engine = o.Engine with { EnableLora = true });
         var bodies = new FuzzBodies(Seed);
         var statuses = new Dictionary<int, int>();
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = PerCase };

@@ -21,8 +21,7 @@ public sealed class LoraAdminTests : IAsyncLifetime
     {
         _server = await TestServer.StartAsync(o =>
         {
-            o.EnableLora = true;
-            o.MaxLoraRank = 8;
+            o.Engine = o.Engine with { EnableLora = true, MaxLoraRank = 8 };
             o.LoraDirs.Add(_files.Root);
             o.ApiKeys.Add(Key);
         });

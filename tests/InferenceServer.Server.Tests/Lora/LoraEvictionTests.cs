@@ -12,9 +12,7 @@ public sealed class LoraEvictionTests
         using var files = new LoraFiles();
         await using var server = await TestServer.StartAsync(o =>
         {
-            o.EnableLora = true;
-            o.MaxLoras = 1;
-            o.MaxCpuLoras = 1;
+            o.Engine = o.Engine with { EnableLora = true, MaxLoras = 1, MaxCpuLoras = 1 };
             o.LoraModules.Add(files.Module("first"));
             o.LoraModules.Add(files.Module("second"));
         });
@@ -50,9 +48,7 @@ public sealed class LoraEvictionTests
         using var files = new LoraFiles();
         await using var server = await TestServer.StartAsync(o =>
         {
-            o.EnableLora = true;
-            o.MaxLoras = 1;
-            o.MaxCpuLoras = 1;
+            o.Engine = o.Engine with { EnableLora = true, MaxLoras = 1, MaxCpuLoras = 1 };
             o.LoraModules.Add(files.Module("first"));
             o.LoraModules.Add(files.Module("second"));
         });

@@ -20,7 +20,7 @@ public sealed class LoraManifestTests
             ["lora_modules"] = new Dictionary<string, string> { ["tuned"] = "tuned" },
         }));
 
-        await using (var server = await TestServer.StartAsync(o => (o.Model, o.EnableLora) = (manifest, true)))
+        await using (var server = await TestServer.StartAsync(o => (o.Model, o.Engine) = (manifest, o.Engine with { EnableLora = true })))
         {
             Assert.Contains("tuned", server.Model.Engine.Adapters);
             var (response, body) = await Json.PostAsync(server.Http, "/v1/completions", new { model = "tiny:tuned", prompt = "Once", max_tokens = 3 });

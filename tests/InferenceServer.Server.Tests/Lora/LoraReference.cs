@@ -4,13 +4,14 @@ using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
+using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Tests.Lora;
 
 /// <summary>The engine run directly in the test process with a LoRA adapter: what the server's adapter answers must equal.</summary>
 public static class LoraReference
 {
-    private static readonly Lazy<LlmEngine> Engine = new(() => new LlmEngine(new EngineCore(Reference.Model.Model, Reference.Model.Tokenizer,
+    private static readonly Lazy<LlmEngine> Engine = new(() => new LlmEngine(EngineFactory.Create(Reference.Model.Model, Reference.Model.Tokenizer,
         new EngineOptions { Threads = 1, KvCacheMemoryBytes = 8 << 20, EnableLora = true, MaxLoras = 1, MaxCpuLoras = 64, MaxLoraRank = 64 })));
 
     private static readonly SemaphoreSlim Gate = new(1, 1);

@@ -11,8 +11,7 @@ public sealed class LoraServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(o =>
     {
-        o.EnableLora = true;
-        o.MaxLoras = 2;
+        o.Engine = o.Engine with { EnableLora = true, MaxLoras = 2 };
         o.LoraModules.Add(Files.Module("story"));
         o.LoraModules.Add(Files.Module("poem"));
         o.LoraDirs.Add(Files.Root);

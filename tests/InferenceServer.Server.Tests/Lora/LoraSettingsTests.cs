@@ -38,8 +38,8 @@ public sealed class LoraSettingsTests
         var builder = new ConfigurationBuilder();
         ServerConfiguration.AddSources(builder, temp.File("settings.json"), new Dictionary<string, string?>());
         var options = ServerConfiguration.Bind(builder.Build());
-        Assert.True(options.EnableLora);
-        Assert.Equal((2, 3), (options.MaxLoras, options.MaxCpuLoras));
+        Assert.True(options.Engine.EnableLora);
+        Assert.Equal((2, 3), (options.Engine.MaxLoras, options.Engine.MaxCpuLoras));
         Assert.Equal(["a=/x/a"], options.LoraModules);
         Assert.Equal(["/x"], options.LoraDirs);
 
@@ -55,9 +55,7 @@ public sealed class LoraSettingsTests
     [InlineData("BFloat16", TensorDType.BF16)]
     public void Lora_dtype_is_auto_float32_or_bfloat16(string value, TensorDType? expected)
     {
-        var options = new ServerOptions { LoraDType = value };
-        ServerConfiguration.Validate(options);
-        Assert.Equal(expected, options.LoraStorage());
+        Assert.Equal(expected, BindLoraDType(value).Engine.LoraDType);
     }
 
     [Theory]
@@ -66,7 +64,11 @@ public sealed class LoraSettingsTests
     [InlineData("fp8")]
     public void Other_lora_dtypes_are_refused_at_start(string value)
     {
-        var e = Assert.Throws<ArgumentException>(() => ServerConfiguration.Validate(new ServerOptions { LoraDType = value }));
-        Assert.Contains("lora-dtype must be auto, float32 or bfloat16", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ArgumentException>(() => BindLoraDType(value));
+        // A dtype that exists but cannot hold adapters is refused by name; one that does not exist, as a bad LoraDType value.
+        Assert.Matches("lora-dtype must be auto, float32 or bfloat16|LoraDType: unknown dtype '" + value + "'", e.Message);
     }
+
+    private static ServerOptions BindLoraDType(string value) => ServerConfiguration.Bind(new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Server:Model"] = "m", ["Server:LoraDType"] = value }).Build());
 }

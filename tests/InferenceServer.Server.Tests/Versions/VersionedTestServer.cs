@@ -1,3 +1,5 @@
+using InferenceServer.Backends;
+using InferenceServer.Engine;
 using System.Net.Http.Headers;
 using Grpc.Net.Client;
 using InferenceServer.Server.Hosting;
@@ -63,9 +65,7 @@ public sealed class VersionedTestServer : IAsyncDisposable
             ModelsDir = dir,
             Port = 0,
             GrpcPort = 0,
-            Threads = 1,
-            KvCacheMemoryBytes = 16 << 20,
-            MaxNumSeqs = 8,
+            Engine = new EngineOptions { Device = ComputeDevice.Auto, Threads = 1, KvCacheMemoryBytes = 16 << 20, MaxNumSeqs = 8 },
             MaxWaiting = 64,
             CanaryEvaluationIntervalSeconds = 0.2,
         };

@@ -1,6 +1,7 @@
-namespace InferenceServer.Engine.Devices;
+namespace InferenceServer.Backends;
 
 /// <summary>Where the engine computes (<c>--device</c>).</summary>
+[System.ComponentModel.TypeConverter(typeof(ComputeDeviceConverter))]
 public enum ComputeDevice
 {
     /// <summary>The C# SIMD kernels on the CPU.</summary>

@@ -1,10 +1,12 @@
+using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
 using InferenceServer.Backends.Cuda;
 using InferenceServer.Backends.Cuda.Backend;
 using InferenceServer.Backends.Cuda.Driver;
 using InferenceServer.Backends.Cuda.Emulation;
+using InferenceServer.Engine;
 
-namespace InferenceServer.Engine.Devices;
+namespace InferenceServer.Devices;
 
 /// <summary>
 /// Opens the backend <see cref="EngineOptions.Device"/> asks for. CUDA failures (no driver, no device, no fatbin, a

@@ -1,6 +1,6 @@
 using InferenceServer.Core.Errors;
 
-namespace InferenceServer.Engine.Devices;
+namespace InferenceServer.Devices;
 
 /// <summary>The requested compute device cannot be used here; the message says why (the CUDA error, a missing driver or fatbin).</summary>
 public sealed class DeviceUnavailableException : InferenceServerException

@@ -1,4 +1,4 @@
-namespace InferenceServer.Backends.Cuda.Kernels;
+namespace InferenceServer.Backends;
 
 /// <summary>Device memory as cuMemGetInfo reports it, in bytes.</summary>
 public readonly record struct DeviceMemory(long Free, long Total);
