@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InferenceServer.Engine.Adapters;
 
 namespace InferenceServer.Engine.Batching;
 
@@ -15,8 +16,7 @@ public sealed class LlmEngine : IDisposable
     private readonly EngineCore _core;
     private readonly ConcurrentQueue<Command> _commands = new();
     private readonly ConcurrentQueue<Action> _admin = new();
-    private volatile IReadOnlySet<string> _adapterNames = new HashSet<string>();
-    private readonly Lock _adapterGate = new();
+    private readonly LoraAdapterRegistry _adapters;
     private readonly Dictionary<long, OutputStream> _streams = [];
     private readonly List<long> _resumable = [];
     private readonly SemaphoreSlim _wake = new(0);
@@ -33,6 +33,7 @@ public sealed class LlmEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(core);
         _core = core;
+        _adapters = new LoraAdapterRegistry(core.Adapters, core.Options.MaxCpuLoras ?? core.Options.MaxLoras);
         _stats = core.Stats;
         _thread = new Thread(Loop) { IsBackground = true, Name = "engine" };
         _thread.Start();
@@ -68,21 +69,8 @@ public sealed class LlmEngine : IDisposable
         long id = Interlocked.Increment(ref _nextId);
         var output = new OutputStream(_core.Options.OutputBufferCapacity, () => RequestResume(id));
         var command = new Command(CommandKind.Add, id, request, output);
-        if (request.Adapter == null)
-        {
-            Enqueue(command);
-        }
-        else
-        {
-            // Checked and queued as one step: an eviction (under the same lock) either sees this request queued or
-            // happens first and fails it here, never in between (which would fail it later as unknown).
-            lock (_adapterGate)
-            {
-                if (!_adapterNames.Contains(request.Adapter))
-                    throw new UnknownAdapterException(request.Adapter, $"LoRA adapter '{request.Adapter}' is not loaded");
-                Enqueue(command);
-            }
-        }
+        if (request.Adapter == null) Enqueue(command);
+        else _adapters.EnqueueIfLoaded(request.Adapter, () => Enqueue(command));
         _wake.Release();
         return new RequestStream(this, id, output, cancellation, request.Deadline);
     }
@@ -122,36 +110,20 @@ public sealed class LlmEngine : IDisposable
     }
 
     /// <summary>Names of the loaded LoRA adapters (a snapshot, safe from any thread).</summary>
-    public IReadOnlySet<string> Adapters => _adapterNames;
+    public IReadOnlySet<string> Adapters => _adapters.Names;
 
     /// <summary>Loads an adapter into the running engine; fails if LoRA is off, the name is taken or the rank too large.</summary>
     public Task LoadAdapterAsync(Models.Adapters.LoraAdapter adapter)
     {
         ArgumentNullException.ThrowIfNull(adapter);
-        return OnEngineThread(() =>
-        {
-            var slots = _core.Adapters ?? throw new InvalidOperationException("LoRA adapters are not enabled on this engine");
-            int capacity = _core.Options.MaxCpuLoras ?? _core.Options.MaxLoras;
-            lock (_adapterGate)
-            {
-                if (slots.Count >= capacity && !slots.Contains(adapter.Name))
-                {
-                    // Host memory holds at most max-cpu-loras adapters: drop the least recently used one nobody needs.
-                    string victim = slots.EvictionCandidate(AdaptersNeeded(slots))
-                        ?? throw new InvalidOperationException($"all {slots.Count} loaded LoRA adapters are in use (max-cpu-loras {capacity}); retry later");
-                    slots.Unregister(victim);
-                }
-                slots.Register(adapter);
-                _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
-            }
-        });
+        return OnEngineThread(() => _adapters.Load(adapter, AdaptersNeeded));
     }
 
     /// <summary>
     /// Cache ids of adapters that admitted requests use, plus those of requests submitted but not yet taken in by this
     /// thread (admin actions run before queued submissions, so evicting their adapter would fail them as unknown).
     /// </summary>
-    private HashSet<string> AdaptersNeeded(Adapters.LoraSlotManager slots)
+    private HashSet<string> AdaptersNeeded(LoraSlotManager slots)
     {
         var needed = new HashSet<string>(_core.AdaptersInUse(), StringComparer.Ordinal);
         foreach (var command in _commands)
@@ -163,14 +135,7 @@ public sealed class LlmEngine : IDisposable
     /// Unloads an adapter: requests using it end now with finish reason abort (their blocks are freed), then
     /// its slot is emptied. Fails with <see cref="UnknownAdapterException"/> for a name not loaded.
     /// </summary>
-    public Task UnloadAdapterAsync(string name) => OnEngineThread(() =>
-    {
-        var slots = _core.Adapters;
-        if (slots == null || !slots.Contains(name)) throw new UnknownAdapterException(name, $"LoRA adapter '{name}' is not loaded");
-        _core.AbortAdapterRequests(name);
-        slots.Unregister(name);
-        _adapterNames = new HashSet<string>(slots.Names, StringComparer.Ordinal);
-    });
+    public Task UnloadAdapterAsync(string name) => OnEngineThread(() => _adapters.Unload(name, n => _core.AbortAdapterRequests(n)));
 
     private Task OnEngineThread(Action action)
     {
