@@ -22,6 +22,8 @@ public sealed class Scheduler
     private readonly List<ScheduledRequest> _running;
     private readonly List<long> _finishedSinceStep;
     private readonly Dictionary<long, ScheduledRequest> _byId = [];
+    // The live requests behind the output's items, in item order: the output itself carries only values.
+    private readonly List<ScheduledRequest> _scheduled;
     private readonly Predicate<ScheduledRequest> _isCancelled;
     private readonly SchedulerOutput _output;
     private long _arrivals;
@@ -37,7 +39,10 @@ public sealed class Scheduler
         _gate = gate;
         _running = new List<ScheduledRequest>(options.MaxNumSeqs);
         _finishedSinceStep = new List<long>(options.MaxNumSeqs);
-        _output = new SchedulerOutput(kv, options.MaxNumSeqs);
+        _scheduled = new List<ScheduledRequest>(options.MaxNumSeqs);
+        // Add refuses a request longer than the pool (or MaxModelLen), so no block table is longer than this.
+        int maxBlocksPerSequence = options.MaxModelLen is int length ? Math.Min(kv.NumBlocks, (length + kv.BlockSize - 1) / kv.BlockSize) : kv.NumBlocks;
+        _output = new SchedulerOutput(kv.BlockSize, options.MaxNumSeqs, options.MaxNumBatchedTokens, maxBlocksPerSequence);
         // Cached once: a lambda per step would allocate.
         _isCancelled = SweepCancelled;
     }
@@ -60,6 +65,8 @@ public sealed class Scheduler
         // A request that could not fit the whole pool alone would wait (or be preempted) forever.
         if ((long)request.PromptLength + request.MaxTokens > (long)_kv.NumBlocks * _kv.BlockSize)
             throw new ArgumentException($"prompt + max tokens exceed the KV pool ({_kv.NumBlocks * _kv.BlockSize} tokens)", nameof(request));
+        if (_options.MaxModelLen is int maxLength && (long)request.PromptLength + request.MaxTokens > maxLength)
+            throw new ArgumentException($"prompt + max tokens exceed the max model length ({maxLength} tokens)", nameof(request));
         if (!_byId.TryAdd(request.Id, request)) throw new ArgumentException($"request {request.Id} is already scheduled", nameof(request));
         request.ArrivalOrder = _arrivals++;
         InsertByPolicy(_waiting, request);
@@ -75,7 +82,10 @@ public sealed class Scheduler
         return true;
     }
 
-    /// <summary>Ends a request now (EOS or a stop string seen by the caller) and frees its blocks.</summary>
+    /// <summary>
+    /// Ends a request now (EOS or a stop string seen by the caller) and frees its blocks. Returns false, doing
+    /// nothing, when the request is unknown, cancelled or already finished (say on its max tokens).
+    /// </summary>
     public bool Finish(long id)
     {
         if (!_byId.TryGetValue(id, out var request) || request.IsCancelled || request.Status == RequestStatus.Finished) return false;
@@ -89,6 +99,7 @@ public sealed class Scheduler
     public SchedulerOutput Step()
     {
         _output.Clear();
+        _scheduled.Clear();
         _running.RemoveAll(_isCancelled);
         _waiting.RemoveAll(_isCancelled);
         _output.FinishedIds.AddRange(_finishedSinceStep);
@@ -99,7 +110,6 @@ public sealed class Scheduler
         ScheduleRunning(ref budget, chunk);
         // Admitting right after preempting would only take back the blocks the preemption freed (vLLM does the same).
         if (_output.PreemptedIds.Count == 0) ScheduleWaiting(ref budget, chunk);
-        _output.TotalNumTokens = _options.MaxNumBatchedTokens - budget;
         return _output;
     }
 
@@ -111,10 +121,10 @@ public sealed class Scheduler
     public void UpdateAfterStep(ReadOnlySpan<int> sampledTokens)
     {
         var items = _output.Items;
-        if (sampledTokens.Length < items.Count) throw new ArgumentException($"{items.Count} items but {sampledTokens.Length} tokens", nameof(sampledTokens));
-        for (int i = 0; i < items.Count; i++)
+        if (sampledTokens.Length < items.Length) throw new ArgumentException($"{items.Length} items but {sampledTokens.Length} tokens", nameof(sampledTokens));
+        for (int i = 0; i < items.Length; i++)
         {
-            var request = items[i].Request;
+            var request = _scheduled[i];
             // Cancelled or finished between Step and now: its blocks are gone already.
             if (request.IsCancelled || request.Status != RequestStatus.Running) continue;
             request.NumComputedTokens += items[i].NumNewTokens;
@@ -196,7 +206,10 @@ public sealed class Scheduler
         int start = request.NumComputedTokens;
         bool producesToken = start + newTokens == request.NumTokens;
         bool isDecode = newTokens == 1 && producesToken && request.NumGeneratedTokens > 0;
-        _output.Items.Add(new ScheduledItem(request, start, newTokens, !isDecode, producesToken));
+        _scheduled.Add(request);
+        // Copied now, while the blocks are the request's: a cancel before the runner reads the step frees them.
+        _output.Add(request.Id, request.Namespace.AdapterId, start, request.AllTokens.Slice(start, newTokens), !isDecode, producesToken,
+            _kv.BlockTable(request.Sequence));
     }
 
     private void Preempt(ScheduledRequest victim)

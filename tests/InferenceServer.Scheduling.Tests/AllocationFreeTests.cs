@@ -37,6 +37,6 @@ public class AllocationFreeTests
     private static void StepOnce(Scheduler scheduler, int[] sampled)
     {
         var output = scheduler.Step();
-        scheduler.UpdateAfterStep(sampled.AsSpan(0, output.Items.Count));
+        scheduler.UpdateAfterStep(sampled.AsSpan(0, output.Items.Length));
     }
 }

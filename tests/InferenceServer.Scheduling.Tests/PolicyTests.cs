@@ -11,7 +11,7 @@ public class PolicyTests
         var scheduler = new Scheduler(new KvCacheManager(12, 4), new SchedulerOptions(), new FcfsPolicy());
         // Priorities are ignored by FCFS.
         for (int id = 1; id <= 3; id++) scheduler.Add(Drive.Request(id, 8, 30, priority: -id, firstToken: id * 100));
-        Assert.Equal([1L, 2L, 3L], Drive.Step(scheduler).Select(i => i.Request.Id));
+        Assert.Equal([1L, 2L, 3L], Drive.Step(scheduler).Select(i => i.RequestId));
         long[] preempted = [];
         while (preempted.Length == 0) Drive.Step(scheduler, out preempted, out _);
         Assert.Equal([3L], preempted);
@@ -24,7 +24,7 @@ public class PolicyTests
         scheduler.Add(Drive.Request(1, 8, 30, priority: 2, firstToken: 100));
         scheduler.Add(Drive.Request(2, 8, 30, priority: 0, firstToken: 200));
         scheduler.Add(Drive.Request(3, 8, 30, priority: 2, firstToken: 300));
-        Assert.Equal([2L, 1L, 3L], Drive.Step(scheduler).Select(i => i.Request.Id));
+        Assert.Equal([2L, 1L, 3L], Drive.Step(scheduler).Select(i => i.RequestId));
         long[] preempted = [];
         while (preempted.Length == 0) Drive.Step(scheduler, out preempted, out _);
         Assert.Equal([3L], preempted);

@@ -49,7 +49,7 @@ public class SchedulerTests
     {
         var scheduler = new Scheduler(new KvCacheManager(64, 4), new SchedulerOptions { MaxNumSeqs = 2 });
         for (int id = 1; id <= 3; id++) scheduler.Add(Drive.Request(id, 4, 10, firstToken: id * 100));
-        Assert.Equal([1L, 2L], Drive.Step(scheduler).Select(i => i.Request.Id));
+        Assert.Equal([1L, 2L], Drive.Step(scheduler).Select(i => i.RequestId));
         Assert.Equal(3, Assert.Single(scheduler.Waiting).Id);
     }
 
@@ -83,7 +83,7 @@ public class SchedulerTests
         Assert.False(scheduler.Cancel(1));
         var items = Drive.Step(scheduler, out _, out var finished);
         Assert.Equal([1L], finished);
-        Assert.Equal(2, Assert.Single(items).Request.Id);
+        Assert.Equal(2, Assert.Single(items).RequestId);
         Assert.Equal(2, Assert.Single(scheduler.Running).Id);
     }
 
@@ -100,7 +100,7 @@ public class SchedulerTests
         Assert.Equal(0, request.NumGeneratedTokens);
         Assert.Equal(kv.NumBlocks, kv.FreeBlockCount);
         Assert.Same(output, scheduler.Step());
-        Assert.Empty(output.Items);
+        Assert.True(output.Items.IsEmpty);
         Assert.False(scheduler.HasUnfinished);
     }
 
@@ -147,7 +147,7 @@ public class SchedulerTests
 
         ScheduledItem? readmitted = null;
         while (readmitted is null)
-            readmitted = Drive.Step(scheduler).Cast<ScheduledItem?>().FirstOrDefault(i => i!.Value.Request.Id == 2);
+            readmitted = Drive.Step(scheduler).Cast<ScheduledItem?>().FirstOrDefault(i => i!.Value.RequestId == 2);
         // Its committed blocks stayed cached, freed tail first: the 3 blocks A took for its last 12 tokens were
         // B's uncommitted tail and its two newest full blocks, so the first 3 prompt blocks (12 tokens) remain.
         Assert.Equal(12, readmitted.Value.StartPosition);

@@ -28,7 +28,7 @@ public class SchedulerStepBenchmarks
     {
         var rng = new Random(1);
         _kv = new KvCacheManager(numBlocks: Sequences * (128 + Steps + 32) / 16 + 64, blockSize: 16);
-        _scheduler = new Scheduler(_kv, new SchedulerOptions { MaxNumSeqs = Sequences, MaxNumBatchedTokens = 8192 });
+        _scheduler = new Scheduler(_kv, new SchedulerOptions { MaxNumSeqs = Sequences, MaxNumBatchedTokens = 8192, MaxModelLen = 128 + Steps + 16 });
         _sampled = Enumerable.Range(0, Sequences).Select(_ => rng.Next(3, 32000)).ToArray();
         for (int i = 0; i < Sequences; i++)
         {

@@ -75,6 +75,8 @@ public sealed class EngineCore : IDisposable
                 MaxNumBatchedTokens = options.MaxNumBatchedTokens,
                 MaxNumSeqs = options.MaxNumSeqs,
                 LongPrefillChunk = options.LongPrefillChunk,
+                // Validate already refuses longer requests; this sizes the step record's block tables as the batch's.
+                MaxModelLen = MaxContext,
             }, policy, Adapters);
             _batch = new ForwardBatch(options.MaxNumBatchedTokens, options.MaxNumSeqs, blocksPerSequence);
             _sampler = new Sampler(Config.VocabSize);
@@ -255,10 +257,10 @@ public sealed class EngineCore : IDisposable
         var step = _scheduler.Step();
         _preemptions += step.PreemptedIds.Count;
         var items = step.Items;
-        if (items.Count == 0) return _outputs;
+        if (items.IsEmpty) return _outputs;
         _steps++;
 
-        BatchBuilder.Build(step, _batch, Options.BlockSize, Adapters);
+        BatchBuilder.Build(step, _batch, Adapters);
         _runner.ForwardOnDevice(_batch);
         int logitRows = _batch.LogitCount;
         // Plain greedy rows need only their argmax: where the backend computes it, no logits cross to the host.
@@ -272,10 +274,10 @@ public sealed class EngineCore : IDisposable
         else if (logitRows > 0) _runner.CopyLogits(logitRows, _logits);
         int vocab = Config.VocabSize, row = 0;
         _failed.Clear();
-        for (int i = 0; i < items.Count; i++)
+        for (int i = 0; i < items.Length; i++)
         {
             var item = items[i];
-            var active = _active[item.Request.Id];
+            var active = _active[item.RequestId];
             if (active.CachedPromptTokens < 0) active.CachedPromptTokens = item.StartPosition;
             if (!item.ProducesToken) continue;
             int logitRow = row++;
@@ -296,16 +298,16 @@ public sealed class EngineCore : IDisposable
         _scheduler.UpdateAfterStep(_sampled);
 
         int failed = 0;
-        for (int i = 0; i < items.Count; i++)
+        for (int i = 0; i < items.Length; i++)
         {
             if (!items[i].ProducesToken) continue;
-            var request = items[i].Request;
+            long id = items[i].RequestId;
             if (failed < _failed.Count && _failed[failed].Index == i)
             {
-                FailRequest(request.Id, _failed[failed++].Error);
+                FailRequest(id, _failed[failed++].Error);
                 continue;
             }
-            var active = _active[request.Id];
+            var active = _active[id];
             string text;
             FinishReason? finish;
             try
@@ -316,16 +318,17 @@ public sealed class EngineCore : IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                FailRequest(request.Id, e);
+                FailRequest(id, e);
                 continue;
             }
             if (finish != null)
             {
-                // Length is also the scheduler's own limit; a stop seen here ends the request early.
-                if (request.Status != RequestStatus.Finished) _scheduler.Finish(request.Id);
-                _active.Remove(request.Id);
+                // A stop seen here ends the request early; on length the scheduler has retired it already,
+                // and Finish does nothing.
+                _scheduler.Finish(id);
+                _active.Remove(id);
             }
-            _outputs.Add(new RequestOutput(request.Id, _sampled[i], text, _samples[i], finish, active.Usage));
+            _outputs.Add(new RequestOutput(id, _sampled[i], text, _samples[i], finish, active.Usage));
         }
         return _outputs;
     }
@@ -342,12 +345,12 @@ public sealed class EngineCore : IDisposable
     }
 
     /// <summary>Whether every row that samples this step is greedy without penalties, logit bias or logprobs (the backend's argmax then picks).</summary>
-    private bool OnlyPlainGreedy(IReadOnlyList<ScheduledItem> items)
+    private bool OnlyPlainGreedy(ReadOnlySpan<ScheduledItem> items)
     {
-        for (int i = 0; i < items.Count; i++)
+        for (int i = 0; i < items.Length; i++)
         {
             if (!items[i].ProducesToken) continue;
-            var p = _active[items[i].Request.Id].Sampling.Parameters;
+            var p = _active[items[i].RequestId].Sampling.Parameters;
             if (!p.IsGreedy || p.HasPenalties || p.Logprobs != null || p.LogitBias.Count > 0) return false;
         }
         return true;

@@ -23,5 +23,5 @@ internal static class Drive
 
     public static ScheduledItem[] Step(Scheduler scheduler) => Step(scheduler, out _, out _);
 
-    public static ScheduledItem Of(ScheduledItem[] items, long id) => items.Single(i => i.Request.Id == id);
+    public static ScheduledItem Of(ScheduledItem[] items, long id) => items.Single(i => i.RequestId == id);
 }
