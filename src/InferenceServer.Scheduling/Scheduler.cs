@@ -56,6 +56,9 @@ public sealed class Scheduler
     /// <summary>Whether any request is waiting or running.</summary>
     public bool HasUnfinished => _byId.Count > 0;
 
+    /// <summary>Whether request <paramref name="id"/> is still waiting or running here (false once it finished, say on its max tokens).</summary>
+    public bool Contains(long id) => _byId.ContainsKey(id);
+
     /// <summary>Queues a request; it may join at the next step.</summary>
     public void Add(ScheduledRequest request)
     {

@@ -207,7 +207,7 @@ public sealed class EngineCore : IDisposable
             adapterId = Adapters.CacheId(request.Adapter);
         }
         var scheduled = new ScheduledRequest(id, prompt, p.MaxTokens, new CacheNamespace(_modelVersion, adapterId, request.CacheSalt), request.Priority);
-        var active = new ActiveRequest(scheduled, new SamplingState(p, prompt), new SequenceOutputProcessor(Tokenizer, Config.EosTokenIds, p, p.MaxTokens));
+        var active = new ActiveRequest(scheduled, new SamplingState(p, prompt), new SequenceOutputProcessor(Tokenizer, Config.EosTokenIds, p));
         _scheduler.Add(scheduled);
         _active.Add(id, active);
     }
@@ -312,7 +312,8 @@ public sealed class EngineCore : IDisposable
             FinishReason? finish;
             try
             {
-                (text, finish) = active.Output.Process(_sampled[i]);
+                // Length is the scheduler's call: a request it retired on max tokens is no longer in it.
+                (text, finish) = active.Output.Process(_sampled[i], lengthReached: !_scheduler.Contains(id));
             }
 #pragma warning disable CA1031 // Detokenizing or stop matching for one request fails that request only.
             catch (Exception e)

@@ -17,31 +17,31 @@ public sealed class SequenceOutputProcessor
     /// <param name="tokenizer">Decodes the tokens.</param>
     /// <param name="modelEosIds">End-of-sequence ids of the model config (the tokenizer's are added).</param>
     /// <param name="parameters">Stop conditions of the request.</param>
-    /// <param name="maxTokens">Tokens after which the sequence ends on length (max tokens or the context, whichever is first).</param>
-    public SequenceOutputProcessor(ITextTokenizer tokenizer, IReadOnlyList<int> modelEosIds, SamplingParams parameters, int maxTokens)
+    public SequenceOutputProcessor(ITextTokenizer tokenizer, IReadOnlyList<int> modelEosIds, SamplingParams parameters)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         _eosIds = [.. tokenizer.EosTokenIds, .. modelEosIds];
         _params = parameters;
-        MaxTokens = maxTokens;
         _detokenizer = new IncrementalDetokenizer(tokenizer, skipSpecialTokens: true);
         _stops = new StopStringMatcher(parameters.Stop);
     }
-
-    /// <summary>Tokens after which the sequence ends on length.</summary>
-    public int MaxTokens { get; }
 
     /// <summary>Tokens processed so far.</summary>
     public int Generated { get; private set; }
 
     /// <summary>Adds a sampled token; returns the text that may be streamed now and the finish reason if it ends here.</summary>
-    public (string Text, FinishReason? Finish) Process(int token)
+    /// <param name="token">The sampled token.</param>
+    /// <param name="lengthReached">
+    /// The scheduler ended the request with this token on its max tokens (the one place length is decided); it
+    /// finishes with length unless the token stops it first.
+    /// </param>
+    public (string Text, FinishReason? Finish) Process(int token, bool lengthReached)
     {
         Generated++;
         if (IsStopToken(token)) return (_stops.Append(_detokenizer.Flush()) + _stops.Flush(), FinishReason.Stop);
         string text = _stops.Append(_detokenizer.Add(token));
         if (_stops.Stopped) return (text, FinishReason.Stop);
-        if (Generated >= MaxTokens) return (text + _stops.Append(_detokenizer.Flush()) + _stops.Flush(), FinishReason.Length);
+        if (lengthReached) return (text + _stops.Append(_detokenizer.Flush()) + _stops.Flush(), FinishReason.Length);
         return (text, null);
     }
 
