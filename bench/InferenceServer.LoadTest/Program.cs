@@ -3,6 +3,10 @@ using InferenceServer.Engine;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InferenceServer.Benchmarking.Client;
+using InferenceServer.Benchmarking.Datasets;
+using InferenceServer.Benchmarking.Load;
+using InferenceServer.Benchmarking.Metrics;
 using InferenceServer.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +15,13 @@ namespace InferenceServer.LoadTest;
 
 /// <summary>
 /// Load test of the real server on loopback: starts it in-process on the bundled model, runs N streaming clients
-/// for a fixed time, then checks that every KV block is free again. Prints p50/p99 TTFT and tokens/s; exits 1
-/// on any error other than 429 or on leaked blocks.
+/// for a fixed time through <c>bench serve</c>'s client, then checks that every KV block is free again. Prints p50/p99
+/// TTFT (<c>bench serve</c>'s figures) and tokens/s; exits 1 on any error other than 429 or on leaked blocks.
 /// </summary>
 internal static class Program
 {
+    private const string Prompt = "Once upon a time";
+
     private static int Main(string[] args)
     {
         var clients = new Option<int>("--clients") { Description = "Concurrent streaming clients", DefaultValueFactory = _ => 64 };
@@ -39,12 +45,13 @@ internal static class Program
                 MaxWaiting = r.GetValue(maxWaiting),
                 Engine = new EngineOptions { Device = ComputeDevice.Auto, MaxNumSeqs = r.GetValue(maxNumSeqs), Threads = r.GetValue(threads), KvCacheMemoryBytes = 64L << 20 },
             },
-            r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens), r.GetValue(disconnect)).GetAwaiter().GetResult());
+            new LoadSettings(r.GetValue(clients), TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(maxTokens), r.GetValue(disconnect))).GetAwaiter().GetResult());
         return root.Parse(args).Invoke();
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, int clientCount, TimeSpan duration, int maxTokens, double disconnectFraction)
+    private static async Task<int> RunAsync(ServerOptions options, LoadSettings settings)
     {
+        var (clientCount, duration, maxTokens, disconnectFraction) = settings;
         using var model = ServedModel.Load(options);
         var logging = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }).Build();
         await using var app = ServerHost.Build(options, model, logging);
@@ -56,12 +63,13 @@ internal static class Program
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
             Timeout = duration + TimeSpan.FromMinutes(2),
         };
-        var settings = new LoadSettings(clientCount, duration, maxTokens, "Once upon a time", model.Name, disconnectFraction);
+        var client = new OpenAiStreamingClient(http, EndpointKind.Completions, model.Name);
+        var prompt = new BenchPrompt(Prompt, model.Tokenizer.Encode(Prompt).Length, maxTokens);
         int leaving = (int)Math.Round(clientCount * disconnectFraction);
         Console.WriteLine($"{clientCount} streaming clients ({leaving} leaving each stream early) for {duration.TotalSeconds:F0} s, {maxTokens} tokens per request, "
             + $"max-num-seqs {options.Engine.MaxNumSeqs}, max-waiting {options.MaxWaiting}, {Environment.ProcessorCount} cores");
 
-        var clock = Stopwatch.StartNew();
+        long start = Stopwatch.GetTimestamp();
         var until = DateTime.UtcNow + duration;
         // Resident memory of this process (server and clients) every 5 s: it should stay flat.
         var rss = new List<long>();
@@ -82,8 +90,8 @@ internal static class Program
             }
         });
         var all = await Task.WhenAll(Enumerable.Range(0, clientCount)
-            .Select(i => Task.Run(() => new StreamingClient(http, settings, disconnects: i < leaving, seed: i).RunAsync(until, CancellationToken.None)))).ConfigureAwait(false);
-        double elapsed = clock.Elapsed.TotalSeconds;
+            .Select(i => Task.Run(() => new ClosedLoopClient(client, prompt, disconnects: i < leaving, seed: i).RunAsync(until, start)))).ConfigureAwait(false);
+        var run = new RunOutcome([.. all.SelectMany(s => s.Outcomes)], Stopwatch.GetElapsedTime(start).TotalSeconds);
         await sampling.CancelAsync().ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
 
@@ -94,18 +102,17 @@ internal static class Program
             await Task.Delay(10).ConfigureAwait(false);
         bool leaked = engine.InFlight > 0 || engine.Stats.FreeBlocks != engine.Stats.TotalBlocks;
 
-        var ttft = all.SelectMany(s => s.TtftSeconds).Order().ToList();
-        long tokens = all.Sum(s => s.Tokens);
-        var errors = all.SelectMany(s => s.Errors).ToList();
+        // bench serve's figures: TTFT over the completed streams, percentiles interpolated as numpy does.
+        var metrics = RunMetricsCalculator.Compute(run, [99], new GoodputSlos());
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"requests: {all.Sum(s => s.Completed)} completed, {all.Sum(s => s.Disconnected)} left mid-stream by their client, {all.Sum(s => s.Rejected)} rejected with 429, {errors.Count} errors"));
+        Console.WriteLine(string.Create(inv, $"requests: {metrics.Completed} completed, {all.Sum(s => s.Disconnected)} left mid-stream by their client, {all.Sum(s => s.Rejected)} rejected with 429, {metrics.Failed} errors"));
         if (rss.Count > 0)
             Console.WriteLine("resident memory every 5 s, MiB: " + string.Join(" ", rss.Select(b => (b >> 20).ToString(inv))));
-        Console.WriteLine(string.Create(inv, $"TTFT: p50 {Percentiles.Of(ttft, 50) * 1000:F1} ms, p99 {Percentiles.Of(ttft, 99) * 1000:F1} ms"));
-        Console.WriteLine(string.Create(inv, $"generated: {tokens} tokens in {elapsed:F1} s = {tokens / elapsed:F1} tokens/s"));
+        Console.WriteLine(string.Create(inv, $"TTFT: p50 {metrics.Ttft.Median:F1} ms, p99 {metrics.Ttft.Percentiles[LatencySummary.Key(99)]:F1} ms"));
+        Console.WriteLine(string.Create(inv, $"generated: {metrics.TotalOutputTokens} tokens in {metrics.DurationSeconds:F1} s = {metrics.OutputThroughput:F1} tokens/s"));
         Console.WriteLine($"KV blocks afterwards: {engine.Stats.FreeBlocks} of {engine.Stats.TotalBlocks} free, {engine.InFlight} requests in flight");
-        foreach (var e in errors.Distinct().Take(5)) Console.WriteLine("error: " + e);
+        foreach (var (error, count) in metrics.Errors.Take(5)) Console.WriteLine(string.Create(inv, $"error ({count}x): {error}"));
         await app.StopAsync().ConfigureAwait(false);
-        return errors.Count == 0 && !leaked ? 0 : 1;
+        return metrics.Failed == 0 && !leaked ? 0 : 1;
     }
 }

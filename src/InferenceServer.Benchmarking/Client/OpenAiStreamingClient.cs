@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,7 +13,17 @@ namespace InferenceServer.Benchmarking.Client;
 /// </summary>
 public sealed class OpenAiStreamingClient(HttpClient http, EndpointKind endpoint, string model, bool ignoreEos = true)
 {
-    public async Task<RequestOutcome> SendAsync(BenchPrompt prompt, long runStart, CancellationToken cancellation)
+    /// <summary>Streams <paramref name="prompt"/> to the end; <see cref="RequestOutcome.SentAt"/> counts from the Stopwatch timestamp <paramref name="runStart"/>.</summary>
+    public Task<RequestOutcome> SendAsync(BenchPrompt prompt, long runStart, CancellationToken cancellation) =>
+        SendAsync(prompt, runStart, onEvent: null, cancellation);
+
+    /// <summary>
+    /// As <see cref="SendAsync(BenchPrompt, long, CancellationToken)"/>, showing <paramref name="onEvent"/> each event as it
+    /// arrives, before the client reads it. Cancelling <paramref name="cancellation"/> mid-stream (from there, say, to walk
+    /// away after a few events) leaves the stream at the next event: the response is disposed unread and
+    /// OperationCanceledException thrown.
+    /// </summary>
+    public async Task<RequestOutcome> SendAsync(BenchPrompt prompt, long runStart, Action<SseEvent>? onEvent, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint == EndpointKind.Chat ? "v1/chat/completions" : "v1/completions")
@@ -28,11 +39,18 @@ public sealed class OpenAiStreamingClient(HttpClient http, EndpointKind endpoint
             if (!response.IsSuccessStatusCode)
             {
                 string body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
-                return Failed(sentAt, $"HTTP {(int)response.StatusCode}: {Shorten(body)}");
+                return Failed(sentAt, $"HTTP {(int)response.StatusCode}: {Shorten(body)}") with
+                {
+                    StatusCode = response.StatusCode,
+                    RetryAfter = Delay(response.Headers.RetryAfter),
+                };
             }
             var reader = new SseEventReader(await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false));
             while (await reader.ReadAsync(cancellation).ConfigureAwait(false) is { } e)
             {
+                onEvent?.Invoke(e);
+                // Buffered events are read without awaiting the network, where the token is otherwise checked.
+                cancellation.ThrowIfCancellationRequested();
                 if (e.Data == "[DONE]")
                     return stream.Finish(e.Timestamp, sentAt, prompt.PromptTokens);
                 if (ParseChunk(e) is { } error) return Failed(sentAt, error);
@@ -84,6 +102,14 @@ public sealed class OpenAiStreamingClient(HttpClient http, EndpointKind endpoint
         endpoint == EndpointKind.Chat ? choice?["delta"]?["content"]?.GetValue<string>() : choice?["text"]?.GetValue<string>();
 
     private static RequestOutcome Failed(double sentAt, string error) => new() { Success = false, Error = error, SentAt = sentAt };
+
+    /// <summary>A Retry-After header as a delay from now (a date already past is no delay); null without one.</summary>
+    private static TimeSpan? Delay(RetryConditionHeaderValue? retryAfter) => retryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
 

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace InferenceServer.Benchmarking.Client;
 
 /// <summary>What one streamed request measured; times in seconds from the moment the request was sent.</summary>
@@ -7,6 +9,12 @@ public sealed record RequestOutcome
 
     /// <summary>Why the request failed (HTTP status and body, an error event, a broken stream); null on success.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The HTTP status of a request the server refused (not 2xx), such as 429; null when it streamed or never answered.</summary>
+    public HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>How long a refusing server asked the client to wait (its Retry-After); null when it did not say.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public int PromptTokens { get; init; }
 
