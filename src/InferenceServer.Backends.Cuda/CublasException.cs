@@ -1,11 +1,9 @@
-using InferenceServer.Core.Errors;
-
 using InferenceServer.Backends.Cuda.Driver;
 
 namespace InferenceServer.Backends.Cuda;
 
 /// <summary>A cuBLAS call that failed, naming the status as cuBLAS does (e.g. CUBLAS_STATUS_NOT_INITIALIZED) and the call.</summary>
-public sealed class CublasException : InferenceServerException
+public sealed class CublasException : GpuCallException
 {
     public CublasException()
     {
@@ -19,15 +17,11 @@ public sealed class CublasException : InferenceServerException
     {
     }
 
-    public CublasException(CublasStatus status, string statusName, string call, string? detail = null)
-        : base($"{call} failed: {statusName} ({(int)status}){(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}")
+    public CublasException(CublasStatus status, string statusName, string call, string? detail = null) : base((int)status, statusName, call, detail)
     {
         Status = status;
-        StatusName = statusName;
     }
 
+    /// <summary>The cublasStatus_t value.</summary>
     public CublasStatus Status { get; }
-
-    /// <summary>cuBLAS's name for the status, e.g. "CUBLAS_STATUS_NOT_INITIALIZED".</summary>
-    public string StatusName { get; } = "";
 }

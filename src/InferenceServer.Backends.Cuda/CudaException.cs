@@ -1,9 +1,7 @@
-using InferenceServer.Core.Errors;
-
 namespace InferenceServer.Backends.Cuda;
 
-/// <summary>A CUDA call that failed, naming the CUresult (e.g. CUDA_ERROR_NO_DEVICE) and the call.</summary>
-public sealed class CudaException : InferenceServerException
+/// <summary>A CUDA driver call that failed, naming the CUresult (e.g. CUDA_ERROR_NO_DEVICE) and the call.</summary>
+public sealed class CudaException : GpuCallException
 {
     public CudaException()
     {
@@ -17,16 +15,14 @@ public sealed class CudaException : InferenceServerException
     {
     }
 
-    public CudaException(CudaResult result, string errorName, string call, string? detail = null)
-        : base($"{call} failed: {errorName} ({(int)result}){(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}")
+    public CudaException(CudaResult result, string errorName, string call, string? detail = null) : base((int)result, errorName, call, detail)
     {
         Result = result;
-        ErrorName = errorName;
     }
 
     /// <summary>The CUresult value.</summary>
     public CudaResult Result { get; }
 
     /// <summary>The driver's name for it, e.g. "CUDA_ERROR_NO_DEVICE".</summary>
-    public string ErrorName { get; } = "";
+    public string ErrorName => StatusName;
 }
