@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Models.Loading;
 
 namespace InferenceServer.Benchmarks;

@@ -1,6 +1,6 @@
 using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Models.Loading;
 using InferenceServer.TestSupport;
 

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu;
 using InferenceServer.Core.Tensors;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Loading;
 

@@ -1,6 +1,6 @@
 using InferenceServer.Backends.Lora;
 using InferenceServer.Core.Tensors;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Scheduling;
 

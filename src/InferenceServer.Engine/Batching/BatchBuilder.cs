@@ -1,4 +1,4 @@
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Scheduling;
 
 namespace InferenceServer.Engine.Batching;

@@ -3,7 +3,7 @@ using InferenceServer.Backends.Lora;
 using InferenceServer.Engine.Adapters;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine.Generation;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.KvCache;
 using InferenceServer.KvCache.Hashing;

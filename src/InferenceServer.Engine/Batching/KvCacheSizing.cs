@@ -1,6 +1,6 @@
 using InferenceServer.Backends;
 using InferenceServer.Core.Tensors;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Models.Config;
 
 namespace InferenceServer.Engine.Batching;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Model;
+using InferenceServer.Engine.Runner;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Config;
 using InferenceServer.Tokenization;

@@ -5,7 +5,7 @@ using InferenceServer.Models.Config;
 using InferenceServer.Models.Loading;
 using InferenceServer.Models.Weights;
 
-namespace InferenceServer.Engine.Model;
+namespace InferenceServer.Engine.Runner;
 
 /// <summary>All weights of a model loaded into a backend, looked up once by their Hugging Face names.</summary>
 public sealed unsafe class ModelWeights

@@ -1,7 +1,7 @@
 using InferenceServer.Backends;
 using InferenceServer.Backends.Lora;
 
-namespace InferenceServer.Engine.Model;
+namespace InferenceServer.Engine.Runner;
 
 /// <summary>
 /// The inputs of one forward pass, reused step after step: token ids, their positions and KV slots, the

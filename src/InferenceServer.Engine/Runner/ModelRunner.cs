@@ -4,7 +4,7 @@ using InferenceServer.Backends.Lora;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
 
-namespace InferenceServer.Engine.Model;
+namespace InferenceServer.Engine.Runner;
 
 /// <summary>
 /// Runs the decoder-only transformer (Llama, Mistral, Qwen2, Qwen3) forward over a varlen batch, using only

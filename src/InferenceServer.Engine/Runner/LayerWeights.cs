@@ -1,6 +1,6 @@
 using InferenceServer.Backends;
 
-namespace InferenceServer.Engine.Model;
+namespace InferenceServer.Engine.Runner;
 
 /// <summary>The weights of one transformer block, as the backend holds them.</summary>
 public sealed record LayerWeights(

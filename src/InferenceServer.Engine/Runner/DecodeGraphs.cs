@@ -1,7 +1,7 @@
 using InferenceServer.Backends.Graphs;
 using InferenceServer.Core.Errors;
 
-namespace InferenceServer.Engine.Model;
+namespace InferenceServer.Engine.Runner;
 
 /// <summary>
 /// The decode forward captured once per (batch size, LoRA on/off, planned context bucket) and replayed (vLLM's CUDA graphs). A shape runs
