@@ -3,6 +3,7 @@ using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
 using InferenceServer.Backends;
 using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
 using InferenceServer.Devices;
@@ -105,7 +106,7 @@ public sealed class ServedModel : IDisposable
             {
                 adapters.PreloadAsync(module).GetAwaiter().GetResult();
             }
-            catch (OpenAi.Errors.ApiException e)
+            catch (ServerException e)
             {
                 throw new ArgumentException($"LoRA module {module.Name}={module.Path}: {e.Message}", e);
             }

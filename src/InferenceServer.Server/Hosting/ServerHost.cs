@@ -186,6 +186,6 @@ public static class ServerHost
             405 => $"Method {context.Request.Method} is not allowed on {context.Request.Path}.",
             _ => $"HTTP {code}.",
         };
-        return ErrorResponses.WriteAsync(context, new ApiException(code, message, ErrorTypes.InvalidRequest));
+        return ErrorResponses.WriteAsync(context, new ApiError(code, message, ErrorTypes.InvalidRequest));
     }
 }

@@ -4,7 +4,7 @@ using InferenceServer.Routing.Faults;
 using InferenceServer.Routing.Health;
 using InferenceServer.Routing.Routing;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.Versions;
@@ -81,7 +81,7 @@ public sealed class ModelCatalog : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         if (_single is not null) return new RoutedRequest(_single, _single.Model.Select(requested), null);
         var reference = string.IsNullOrEmpty(requested) ? new ModelReference(Default.Model.Name, null) : ModelReference.Parse(requested);
-        if (!Models.TryGetValue(reference.Name, out var model)) throw ApiException.ModelNotFound(requested!);
+        if (!Models.TryGetValue(reference.Name, out var model)) throw ServerException.ModelNotFound(requested!);
         var config = model.Controller.Current;
         string? sticky = config.StickyHeader is { } header && context.Request.Headers.TryGetValue(header, out var value) ? value.ToString() : user;
         // One snapshot of the loaded versions for the whole request, as versions may be loaded or unloaded meanwhile.
@@ -93,13 +93,13 @@ public sealed class ModelCatalog : IDisposable
         }
         catch (KeyNotFoundException)
         {
-            throw new ApiException(404, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", versions.Keys.Order())}).",
-                ErrorTypes.InvalidRequest, "model", "model_not_found");
+            throw new ServerException(ServerErrorKind.NotFound, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", versions.Keys.Order())}).",
+                "model", "model_not_found");
         }
         string version = decision.Version;
         // The routing may name a version being unloaded right now: it is no longer served.
         if (!versions.TryGetValue(version, out var generation))
-            throw new ApiException(503, $"Version `{version}` of model `{model.Name}` is being unloaded; retry.", ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 };
+            throw new ServerException(ServerErrorKind.Unavailable, $"Version `{version}` of model `{model.Name}` is being unloaded; retry.") { RetryAfterSeconds = 1 };
         long start = Stopwatch.GetTimestamp();
         // Set when the response starts, since an error response clears the headers written before it.
         context.Response.OnStarting(() =>
@@ -138,7 +138,7 @@ public sealed class ModelCatalog : IDisposable
             var (delay, fail) = _faults.Decide(fault);
             if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
             if (fail)
-                throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
+                throw new ServerException(ServerErrorKind.Internal, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", null, "injected_fault");
         }
         return route;
     }
