@@ -1,9 +1,11 @@
 using InferenceServer.Backends;
 using InferenceServer.Engine;
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using InferenceServer.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

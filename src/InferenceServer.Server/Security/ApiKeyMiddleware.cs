@@ -1,6 +1,6 @@
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Errors;
 using InferenceServer.Server.Grpc;
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Errors;
 using Microsoft.AspNetCore.Http;
 

@@ -2,6 +2,7 @@ using InferenceServer.Backends;
 using InferenceServer.Engine;
 using System.Net.Http.Headers;
 using Grpc.Net.Client;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Versions;
 using InferenceServer.TestSupport;
