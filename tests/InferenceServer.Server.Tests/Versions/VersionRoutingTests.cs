@@ -83,7 +83,7 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         var headers = new Metadata { { "authorization", $"Bearer {VersionedTestServer.Key}" } };
         using var call = client.Generate(new GenerateRequest { Model = "story@2", Text = "Once", Sampling = new SamplingParameters { Temperature = 0, MaxTokens = 2 } }, headers);
         var metadata = await call.ResponseHeadersAsync;
-        Assert.Equal("2", metadata.GetValue(ModelCatalog.VersionHeader));
+        Assert.Equal("2", metadata.GetValue(HttpRouting.VersionHeader));
         int messages = 0;
         await foreach (var _ in call.ResponseStream.ReadAllAsync()) messages++;
         Assert.True(messages > 0);
