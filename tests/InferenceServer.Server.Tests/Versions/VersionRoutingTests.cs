@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Grpc.V1;
 using InferenceServer.Server.Versions;
 
@@ -74,6 +75,22 @@ public sealed class VersionRoutingTests : IAsyncLifetime
         Assert.Null(version);
         Assert.Equal("model_not_found", body["error"]!["code"]!.GetValue<string>());
         Assert.Equal("invalid_request_error", body["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_routing_decision_needs_no_request()
+    {
+        var catalog = (ModelCatalog)_server.App.Services.GetService(typeof(ModelCatalog))!;
+        var pinned = catalog.Route($"{VersionedTestServer.Model}@2", null, _ => null);
+        Assert.Equal("2", pinned.Version);
+        Assert.Same(catalog.Models[VersionedTestServer.Model], pinned.Model);
+        Assert.False(pinned.FaultFails);
+        // Sticky by user: the same user gets the same version every time.
+        string first = catalog.Route(VersionedTestServer.Model, "carol", _ => null).Version!;
+        for (int i = 0; i < 5; i++) Assert.Equal(first, catalog.Route(VersionedTestServer.Model, "carol", _ => null).Version);
+        var missing = Assert.Throws<ServerException>(() => catalog.Route($"{VersionedTestServer.Model}@9", null, _ => null));
+        Assert.Equal(ServerErrorKind.NotFound, missing.Kind);
+        Assert.Equal("model_not_found", missing.Code);
     }
 
     [Fact]
