@@ -1,5 +1,8 @@
 using InferenceServer.Backends;
 using InferenceServer.Engine;
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,7 +10,6 @@ using InferenceServer.Benchmarking.Client;
 using InferenceServer.Benchmarking.Datasets;
 using InferenceServer.Benchmarking.Load;
 using InferenceServer.Benchmarking.Metrics;
-using InferenceServer.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

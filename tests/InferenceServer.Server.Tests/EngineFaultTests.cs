@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Health.V1;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Tests;
 
@@ -26,7 +27,7 @@ public sealed class EngineFaultTests
         await stream.DisposeAsync();
 
         await stopping.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var state = (Hosting.ServerState)server.App.Services.GetService(typeof(Hosting.ServerState))!;
+        var state = (ServerState)server.App.Services.GetService(typeof(ServerState))!;
         Assert.Contains("a kernel failed", state.Failure, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,7 @@
 using InferenceServer.Backends;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Configuration;
 using InferenceServer.TestSupport;
 using Microsoft.Extensions.Configuration;
 

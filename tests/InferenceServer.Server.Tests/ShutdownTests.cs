@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Tests;
 

@@ -4,9 +4,9 @@ using System.Text;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Engine.Sampling;
-using InferenceServer.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 using InferenceServer.Devices;
+using InferenceServer.Server.Configuration;
 
 namespace InferenceServer.Cli.Commands;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 using InferenceServer.Server.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

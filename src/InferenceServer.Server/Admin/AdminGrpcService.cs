@@ -1,5 +1,5 @@
 using Grpc.Core;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Admin;

@@ -3,7 +3,7 @@ using InferenceServer.Routing.Canary;
 using InferenceServer.Routing.Config;
 using InferenceServer.Routing.Repository;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Admin;
@@ -11,8 +11,8 @@ namespace InferenceServer.Server.Admin;
 /// <summary>
 /// The admin operations on a models folder, shared by the HTTP and gRPC admin APIs: show the routing, set the canary
 /// (and its weight), promote, roll back, set a version's injected faults, load and unload versions. Routing changes
-/// live in memory, as automatic ones do (the routing file is not rewritten). Failures are <see cref="ApiException"/>s:
-/// 404 for an unknown model or version, 400 for invalid values, 409 for a change the current state forbids.
+/// live in memory, as automatic ones do (the routing file is not rewritten). Failures are <see cref="ServerException"/>s:
+/// NotFound for an unknown model or version, InvalidRequest for invalid values, Conflict for a change the current state forbids.
 /// </summary>
 public sealed class RoutingAdmin(ModelCatalog catalog)
 {
@@ -23,7 +23,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     public RoutingState SetWeight(string model, double? weight, string? canary, string? reason)
     {
         var m = Find(model);
-        if (weight is not double w) throw ApiException.BadRequest("'weight' is required", "weight");
+        if (weight is not double w) throw ServerException.BadRequest("'weight' is required", "weight");
         var file = RoutingFile.From(m.Controller.Current) with { CanaryWeight = w };
         if (!string.IsNullOrEmpty(canary)) file = file with { Canary = canary };
         string what = string.IsNullOrEmpty(canary) ? $"weight set to {w}%" : $"canary set to version {canary} at {w}%";
@@ -35,7 +35,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     public RoutingState Promote(string model, string? reason)
     {
         var m = Find(model);
-        if (m.Controller.Current.Canary is null) throw Conflict($"model '{model}' has no canary to promote");
+        if (m.Controller.Current.Canary is null) throw ServerException.Conflict($"model '{model}' has no canary to promote");
         m.Controller.Promote(reason ?? "promoted through the admin API");
         return RoutingState.Of(m);
     }
@@ -52,7 +52,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     public RoutingState SetFaults(string model, string? version, double errorRate, double addedLatencyMs, string? reason)
     {
         var m = Find(model);
-        if (string.IsNullOrEmpty(version)) throw ApiException.BadRequest("'version' is required", "version");
+        if (string.IsNullOrEmpty(version)) throw ServerException.BadRequest("'version' is required", "version");
         var file = RoutingFile.From(m.Controller.Current);
         var faults = new Dictionary<string, FaultFile>(file.Faults!, StringComparer.Ordinal) { [version] = new FaultFile(errorRate, addedLatencyMs) };
         m.Controller.Configure(Validate(m, file with { Faults = faults }),
@@ -68,8 +68,8 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     /// </summary>
     public async Task<RoutingState> LoadAsync(string model, string version, long? kvCacheBytes)
     {
-        var loader = catalog.Loader ?? throw Conflict("versions are loaded only when serving a models folder (--models-dir)");
-        if (kvCacheBytes is <= 0) throw ApiException.BadRequest($"'kv_cache_memory' must be positive, got {kvCacheBytes}", "kv_cache_memory");
+        var loader = catalog.Loader ?? throw ServerException.Conflict("versions are loaded only when serving a models folder (--models-dir)");
+        if (kvCacheBytes is <= 0) throw ServerException.BadRequest($"'kv_cache_memory' must be positive, got {kvCacheBytes}", "kv_cache_memory");
         if (!catalog.Models.ContainsKey(model))
         {
             await catalog.Additions.WaitAsync().ConfigureAwait(false);
@@ -86,7 +86,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         await m.Changes.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (m.Versions.ContainsKey(version)) throw Conflict($"version '{version}' of model '{model}' is already loaded");
+            if (m.Versions.ContainsKey(version)) throw ServerException.Conflict($"version '{version}' of model '{model}' is already loaded");
             m.Add(version, await LoadEngineAsync(loader, model, version, kvCacheBytes).ConfigureAwait(false));
             // The operator's latest routing-file edit, rejected while it named a version not loaded, wins over the default.
             bool edited = m.RetryRoutingEdit($"version {version} loaded through the admin API; the routing file edit rejected before applies now");
@@ -107,7 +107,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     /// </summary>
     private async Task<RoutingState> AddModelAsync(VersionLoader loader, string model, string version, long? kvCacheBytes)
     {
-        if (!ModelRepository.IsModelName(model) || !Directory.Exists(Path.Combine(loader.Root, model))) throw ApiException.ModelNotFound(model);
+        if (!ModelRepository.IsModelName(model) || !Directory.Exists(Path.Combine(loader.Root, model))) throw ServerException.ModelNotFound(model);
         var generation = await LoadEngineAsync(loader, model, version, kvCacheBytes).ConfigureAwait(false);
         string routingPath = Path.Combine(loader.Root, model, ModelRepository.RoutingFileName);
         var routing = new RoutingConfig { Model = model, Stable = version };
@@ -138,15 +138,15 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         }
         catch (FileNotFoundException e)
         {
-            throw new ApiException(404, e.Message, ErrorTypes.InvalidRequest, "version", "version_not_found");
+            throw new ServerException(ServerErrorKind.NotFound, e.Message, "version", "version_not_found");
         }
         catch (Exception e) when (e is ModelLoadException or ArgumentException)
         {
-            throw ApiException.BadRequest($"version '{version}' of model '{model}' cannot be loaded: {e.Message}");
+            throw ServerException.BadRequest($"version '{version}' of model '{model}' cannot be loaded: {e.Message}");
         }
         catch (InvalidOperationException e)
         {
-            throw Conflict(e.Message);
+            throw ServerException.Conflict(e.Message);
         }
     }
 
@@ -158,18 +158,18 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
     public async Task<RoutingState> UnloadAsync(string model, string version, double? graceSeconds, double defaultGraceSeconds)
     {
         var m = Find(model);
-        var loader = catalog.Loader ?? throw Conflict("versions are unloaded only when serving a models folder (--models-dir)");
-        if (graceSeconds is < 0 or > MaxGraceSeconds) throw ApiException.BadRequest($"'grace_seconds' must be in [0, {MaxGraceSeconds}], got {graceSeconds}", "grace_seconds");
+        var loader = catalog.Loader ?? throw ServerException.Conflict("versions are unloaded only when serving a models folder (--models-dir)");
+        if (graceSeconds is < 0 or > MaxGraceSeconds) throw ServerException.BadRequest($"'grace_seconds' must be in [0, {MaxGraceSeconds}], got {graceSeconds}", "grace_seconds");
         await m.Changes.WaitAsync().ConfigureAwait(false);
         try
         {
             if (!m.Versions.TryGetValue(version, out var generation))
-                throw new ApiException(404, $"version '{version}' of model '{model}' is not loaded (loaded: {string.Join(", ", m.Versions.Keys.Order())})",
-                    ErrorTypes.InvalidRequest, "version", "version_not_found");
+                throw new ServerException(ServerErrorKind.NotFound, $"version '{version}' of model '{model}' is not loaded (loaded: {string.Join(", ", m.Versions.Keys.Order())})",
+                    "version", "version_not_found");
             var c = m.Controller.Current;
-            if (c.Stable == version) throw Conflict($"version '{version}' is the stable version of model '{model}'; promote another version first");
+            if (c.Stable == version) throw ServerException.Conflict($"version '{version}' is the stable version of model '{model}'; promote another version first");
             if (c.Canary == version && c.CanaryWeight > 0)
-                throw Conflict($"version '{version}' of model '{model}' is the canary and takes {c.CanaryWeight}% of the traffic; roll it back first");
+                throw ServerException.Conflict($"version '{version}' of model '{model}' is the canary and takes {c.CanaryWeight}% of the traffic; roll it back first");
             m.Remove(version);
             var rest = c with
             {
@@ -196,11 +196,10 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         if (catalog.Models.TryGetValue(model, out var m)) return m;
         // One --model has no versions to route between: say so rather than that the model it serves does not exist.
         if (catalog.Loader is null && string.Equals(model, catalog.Default.Model.Name, StringComparison.Ordinal))
-            throw Conflict($"'{model}' is served from --model, which has no versions: routing and canaries apply only when serving a models folder (--models-dir)");
-        throw ApiException.ModelNotFound(model);
+            throw ServerException.Conflict($"'{model}' is served from --model, which has no versions: routing and canaries apply only when serving a models folder (--models-dir)");
+        throw ServerException.ModelNotFound(model);
     }
 
-    private static ApiException Conflict(string message) => new(409, message, ErrorTypes.InvalidRequest, null, "conflict");
 
     /// <summary>Admin changes pass the same validation as the routing file, against the loaded versions.</summary>
     private static RoutingConfig Validate(ModelVersions m, RoutingFile file)
@@ -211,7 +210,7 @@ public sealed class RoutingAdmin(ModelCatalog catalog)
         }
         catch (ModelLoadException e)
         {
-            throw ApiException.BadRequest(e.Message);
+            throw ServerException.BadRequest(e.Message);
         }
     }
 }

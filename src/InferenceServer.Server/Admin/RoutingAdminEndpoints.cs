@@ -1,4 +1,4 @@
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Requests;
 using InferenceServer.Server.Versions;

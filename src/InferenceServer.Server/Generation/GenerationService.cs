@@ -1,7 +1,7 @@
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Admission;
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Metrics;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Generation;
 

@@ -2,7 +2,7 @@ using global::Grpc.Core;
 using global::Grpc.Core.Interceptors;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Admission;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 
 namespace InferenceServer.Server.Grpc;
 
@@ -49,13 +49,19 @@ public sealed class GrpcErrorInterceptor : Interceptor
             OverloadedException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
             EngineFailedException => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
             RequestFailedException => new RpcException(new Status(StatusCode.Internal, e.Message)),
-            ApiException { Status: 404 } => new RpcException(new Status(StatusCode.NotFound, e.Message)),
-            ApiException { Status: 409 } => new RpcException(new Status(StatusCode.FailedPrecondition, e.Message)),
-            ApiException { Status: 429 } => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
-            ApiException { Status: 503 } => new RpcException(new Status(StatusCode.Unavailable, e.Message)),
-            ApiException { Status: >= 500 } => new RpcException(new Status(StatusCode.Internal, e.Message)),
-            ApiException => new RpcException(new Status(StatusCode.InvalidArgument, e.Message)),
+            ServerException server => new RpcException(new Status(ToStatusCode(server.Kind), e.Message)),
             _ => null,
         };
     }
+
+    /// <summary>The gRPC code for a kind of failure; kinds gRPC has no closer code for (bad input, bad key, too large) are INVALID_ARGUMENT.</summary>
+    public static StatusCode ToStatusCode(ServerErrorKind kind) => kind switch
+    {
+        ServerErrorKind.NotFound => StatusCode.NotFound,
+        ServerErrorKind.Conflict => StatusCode.FailedPrecondition,
+        ServerErrorKind.Overloaded => StatusCode.ResourceExhausted,
+        ServerErrorKind.Unavailable => StatusCode.Unavailable,
+        ServerErrorKind.Internal => StatusCode.Internal,
+        _ => StatusCode.InvalidArgument,
+    };
 }

@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Collections.Frozen;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using InferenceServer.Server.Hosting;
 using Microsoft.AspNetCore.Http;
+using InferenceServer.Server.Configuration;
 
 namespace InferenceServer.Server.Grpc;
 

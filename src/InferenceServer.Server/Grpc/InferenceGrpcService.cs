@@ -3,7 +3,7 @@ using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Server.Generation;
 using InferenceServer.Server.Grpc.V1;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Grpc;
@@ -23,13 +23,13 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
         var route = await catalog.RouteAsync(context.GetHttpContext(), request.Model, null).ConfigureAwait(false);
         var model = route.Generation.Model;
         if (route.Version is not null && !string.IsNullOrEmpty(request.Adapter))
-            throw ApiException.BadRequest("LoRA adapters are not served with --models-dir.", "adapter");
+            throw ServerException.BadRequest("LoRA adapters are not served with --models-dir.", "adapter");
         string? adapter = route.Version is null ? SelectAdapter(request.Model, request.Adapter) : null;
         int[] prompt = request.PromptCase switch
         {
             GenerateRequest.PromptOneofCase.Text => model.Tokenizer.Encode(request.Text),
             GenerateRequest.PromptOneofCase.TokenIds => [.. request.TokenIds.Ids],
-            _ => throw ApiException.BadRequest("give the prompt as text or token_ids"),
+            _ => throw ServerException.BadRequest("give the prompt as text or token_ids"),
         };
         var engineRequest = new EngineRequest
         {
@@ -120,7 +120,7 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
         var selected = generation.Model.Select(model);
         if (string.IsNullOrEmpty(adapter)) return selected.Adapter;
         if (selected.Adapter is { } other && other != adapter)
-            throw ApiException.BadRequest($"'model' names the LoRA adapter '{other}' but 'adapter' names '{adapter}'.", "adapter");
+            throw ServerException.BadRequest($"'model' names the LoRA adapter '{other}' but 'adapter' names '{adapter}'.", "adapter");
         return generation.Model.Select(adapter).Adapter;
     }
 

@@ -1,4 +1,6 @@
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Serving;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.Hosting;
@@ -15,7 +17,7 @@ public static class HealthEndpoints
         ArgumentNullException.ThrowIfNull(state);
         if (state.Failure is { } failure)
         {
-            await ErrorResponses.WriteAsync(context, new ApiException(503, $"The server cannot serve: {failure}.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, ErrorMapping.ToApi(ServerErrorKind.Unavailable, $"The server cannot serve: {failure}.")).ConfigureAwait(false);
             return;
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -28,12 +30,12 @@ public static class HealthEndpoints
         ArgumentNullException.ThrowIfNull(model);
         if (state.Failure is { } failure)
         {
-            await ErrorResponses.WriteAsync(context, new ApiException(503, $"The server cannot serve: {failure}.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, ErrorMapping.ToApi(ServerErrorKind.Unavailable, $"The server cannot serve: {failure}.")).ConfigureAwait(false);
             return;
         }
         if (state.IsStopping)
         {
-            await ErrorResponses.WriteAsync(context, new ApiException(503, "The server is shutting down.", ErrorTypes.ServiceUnavailable)).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, ErrorMapping.ToApi(ServerErrorKind.Unavailable, "The server is shutting down.")).ConfigureAwait(false);
             return;
         }
         await Results.Json(new { status = "ready", model = model.Name }).ExecuteAsync(context).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using InferenceServer.Backends.Cpu;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Admission;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Generation;
 using InferenceServer.Server.Grpc;
 using InferenceServer.Server.Metrics;
@@ -8,6 +9,7 @@ using InferenceServer.Server.OpenAi.Endpoints;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Security;
+using InferenceServer.Server.Serving;
 using InferenceServer.Server.Versions;
 using InferenceServer.Server.Admin;
 using Microsoft.AspNetCore.Builder;
@@ -186,6 +188,6 @@ public static class ServerHost
             405 => $"Method {context.Request.Method} is not allowed on {context.Request.Path}.",
             _ => $"HTTP {code}.",
         };
-        return ErrorResponses.WriteAsync(context, new ApiException(code, message, ErrorTypes.InvalidRequest));
+        return ErrorResponses.WriteAsync(context, new ApiError(code, message, ErrorTypes.InvalidRequest));
     }
 }

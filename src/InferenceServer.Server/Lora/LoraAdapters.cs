@@ -4,7 +4,7 @@ using InferenceServer.Core.Errors;
 using InferenceServer.Engine.Batching;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 
 namespace InferenceServer.Server.Lora;
 
@@ -64,7 +64,7 @@ public sealed partial class LoraAdapters
     {
         if (string.IsNullOrEmpty(requested) || string.Equals(requested, _baseName, StringComparison.Ordinal)) return new ModelSelection(_baseName, null);
         string adapter = requested.StartsWith(_baseName + ":", StringComparison.Ordinal) ? requested[(_baseName.Length + 1)..] : requested;
-        return _paths.ContainsKey(adapter) ? new ModelSelection(requested, adapter) : throw ApiException.ModelNotFound(requested);
+        return _paths.ContainsKey(adapter) ? new ModelSelection(requested, adapter) : throw ServerException.ModelNotFound(requested);
     }
 
     /// <summary>Loads a <c>--lora-modules</c> adapter at start; its folder is trusted configuration, not confined.</summary>
@@ -81,9 +81,9 @@ public sealed partial class LoraAdapters
     /// </summary>
     public async Task LoadAsync(string? name, string? path, bool inPlace = false)
     {
-        if (!Enabled) throw ApiException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
-        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ApiException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
-        if (path.Any(char.IsControl)) throw ApiException.BadRequest("'lora_path' must not contain control characters.", "lora_path");
+        if (!Enabled) throw ServerException.BadRequest("LoRA adapters are not enabled on this server (start it with --enable-lora).");
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(path)) throw ServerException.BadRequest("Both 'lora_name' and 'lora_path' must be provided.");
+        if (path.Any(char.IsControl)) throw ServerException.BadRequest("'lora_path' must not contain control characters.", "lora_path");
         string real;
         try
         {
@@ -91,7 +91,7 @@ public sealed partial class LoraAdapters
         }
         catch (InferenceServerException e)
         {
-            throw ApiException.BadRequest(e.Message, "lora_path");
+            throw ServerException.BadRequest(e.Message, "lora_path");
         }
         if (inPlace && _paths.ContainsKey(name))
         {
@@ -105,8 +105,8 @@ public sealed partial class LoraAdapters
     /// <summary>Forgets an adapter; requests using it end with finish reason abort.</summary>
     public async Task UnloadAsync(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw ApiException.BadRequest("'lora_name' needs to be provided to unload a LoRA adapter.");
-        if (!_paths.TryRemove(name, out _)) throw new ApiException(404, $"The lora adapter '{name}' cannot be found.", ErrorTypes.InvalidRequest, "lora_name", "model_not_found");
+        if (string.IsNullOrWhiteSpace(name)) throw ServerException.BadRequest("'lora_name' needs to be provided to unload a LoRA adapter.");
+        if (!_paths.TryRemove(name, out _)) throw new ServerException(ServerErrorKind.NotFound, $"The lora adapter '{name}' cannot be found.", "lora_name", "model_not_found");
         // A load in flight finishes first; it sees the name gone or is unloaded right after, so it cannot linger.
         if (_loading.TryGetValue(name, out var inFlight)) await inFlight.Value.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         try
@@ -123,7 +123,7 @@ public sealed partial class LoraAdapters
     public Task EnsureLoadedAsync(string name)
     {
         if (_engine.Adapters.Contains(name)) return Task.CompletedTask;
-        if (!_paths.TryGetValue(name, out var source)) throw ApiException.ModelNotFound(name);
+        if (!_paths.TryGetValue(name, out var source)) throw ServerException.ModelNotFound(name);
         return _loading.GetOrAdd(name, n => new Lazy<Task>(() => LoadOnceAsync(n, source))).Value;
     }
 
@@ -132,9 +132,9 @@ public sealed partial class LoraAdapters
         // Names appear in URLs, metrics labels and logs: letters, digits, '.', '_' and '-' only. ("base:adapter"
         // selects an adapter, so a colon would be ambiguous, and a slash or ".." reads like a path.)
         if (!AdapterName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
-            throw ApiException.BadRequest($"LoRA adapter name '{Printable(name)}' is not allowed: use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.", "lora_name");
-        if (name == _baseName) throw ApiException.BadRequest($"LoRA adapter name '{name}' is the base model's name.", "lora_name");
-        if (!_paths.TryAdd(name, source)) throw ApiException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
+            throw ServerException.BadRequest($"LoRA adapter name '{Printable(name)}' is not allowed: use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.", "lora_name");
+        if (name == _baseName) throw ServerException.BadRequest($"LoRA adapter name '{name}' is the base model's name.", "lora_name");
+        if (!_paths.TryAdd(name, source)) throw ServerException.BadRequest($"The lora adapter '{name}' has already been loaded.", "lora_name");
         try
         {
             await EnsureLoadedAsync(name).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public sealed partial class LoraAdapters
             }
             catch (InvalidOperationException e) when (DateTime.UtcNow >= deadline)
             {
-                throw new ApiException(503, e.Message, ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 };
+                throw new ServerException(ServerErrorKind.Unavailable, e.Message) { RetryAfterSeconds = 1 };
             }
             catch (InvalidOperationException)
             {
@@ -188,7 +188,7 @@ public sealed partial class LoraAdapters
         }
         catch (ModelLoadException e)
         {
-            throw ApiException.BadRequest(e.Message, "lora_path");
+            throw ServerException.BadRequest(e.Message, "lora_path");
         }
     }
 

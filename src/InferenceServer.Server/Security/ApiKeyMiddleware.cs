@@ -1,5 +1,6 @@
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Grpc;
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -22,8 +23,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyCheck keys, Ser
             GrpcRequests.WriteStatus(context.Response, 16, "a valid API key is required (authorization: Bearer <key>)");
             return Task.CompletedTask;
         }
-        return ErrorResponses.WriteAsync(context, new ApiException(401,
-            "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.", ErrorTypes.Authentication, null, "invalid_api_key"));
+        return ErrorResponses.WriteAsync(context, ErrorMapping.ToApi(ServerErrorKind.Unauthorized,
+            "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.", null, "invalid_api_key"));
     }
 
     private bool IsOpen(PathString path) =>

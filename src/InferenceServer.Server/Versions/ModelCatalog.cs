@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using InferenceServer.Routing.Faults;
 using InferenceServer.Routing.Health;
 using InferenceServer.Routing.Routing;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.OpenAi.Errors;
-using Microsoft.AspNetCore.Http;
+using InferenceServer.Server.Errors;
 
 namespace InferenceServer.Server.Versions;
 
@@ -13,13 +11,10 @@ namespace InferenceServer.Server.Versions;
 /// Sends each API request to the engine that serves it. With a single <c>--model</c> that is always the one model;
 /// with <c>--models-dir</c> a request for a name goes to a pinned version (<c>name@version</c>) or to the version
 /// its model's canary routing picks (sticky by <c>user</c> or the routing's header), gets that version's injected
-/// faults, says the version in <c>x-model-version</c>, and its outcome feeds the model's canary controller.
+/// faults, and its outcome feeds the model's canary controller. <see cref="HttpRouting"/> applies the choice to a request.
 /// </summary>
 public sealed class ModelCatalog : IDisposable
 {
-    /// <summary>Response header naming the version that served a request.</summary>
-    public const string VersionHeader = "x-model-version";
-
     private readonly GenerationService? _single;
     private readonly VersionRouter _router = new();
     private readonly FaultInjector _faults = new();
@@ -73,17 +68,18 @@ public sealed class ModelCatalog : IDisposable
     public GenerationService Default { get; }
 
     /// <summary>
-    /// Picks the version for a request naming <paramref name="requested"/> and applies its injected faults (delay,
-    /// then a 500); throws a 404 for an unknown model or version.
+    /// Decides where a request naming <paramref name="requested"/> runs: the version (pinned, or picked by the canary
+    /// routing, sticky by the routing's header read through <paramref name="header"/>, else by <paramref name="user"/>),
+    /// its shadow copy and its injected faults. Touches no request; throws NotFound for an unknown model or version.
     /// </summary>
-    public async Task<RoutedRequest> RouteAsync(HttpContext context, string? requested, string? user)
+    public RouteChoice Route(string? requested, string? user, Func<string, string?> header)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (_single is not null) return new RoutedRequest(_single, _single.Model.Select(requested), null);
+        ArgumentNullException.ThrowIfNull(header);
+        if (_single is not null) return new RouteChoice(_single, _single.Model.Select(requested), null, null);
         var reference = string.IsNullOrEmpty(requested) ? new ModelReference(Default.Model.Name, null) : ModelReference.Parse(requested);
-        if (!Models.TryGetValue(reference.Name, out var model)) throw ApiException.ModelNotFound(requested!);
+        if (!Models.TryGetValue(reference.Name, out var model)) throw ServerException.ModelNotFound(requested!);
         var config = model.Controller.Current;
-        string? sticky = config.StickyHeader is { } header && context.Request.Headers.TryGetValue(header, out var value) ? value.ToString() : user;
+        string? sticky = config.StickyHeader is { } name && header(name) is { } value ? value : user;
         // One snapshot of the loaded versions for the whole request, as versions may be loaded or unloaded meanwhile.
         var versions = model.Versions;
         RouteDecision decision;
@@ -93,54 +89,31 @@ public sealed class ModelCatalog : IDisposable
         }
         catch (KeyNotFoundException)
         {
-            throw new ApiException(404, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", versions.Keys.Order())}).",
-                ErrorTypes.InvalidRequest, "model", "model_not_found");
+            throw new ServerException(ServerErrorKind.NotFound, $"The model `{reference.Name}` has no loaded version `{reference.Version}` (loaded: {string.Join(", ", versions.Keys.Order())}).",
+                "model", "model_not_found");
         }
         string version = decision.Version;
         // The routing may name a version being unloaded right now: it is no longer served.
         if (!versions.TryGetValue(version, out var generation))
-            throw new ApiException(503, $"Version `{version}` of model `{model.Name}` is being unloaded; retry.", ErrorTypes.ServiceUnavailable) { RetryAfterSeconds = 1 };
-        long start = Stopwatch.GetTimestamp();
-        // Set when the response starts, since an error response clears the headers written before it.
-        context.Response.OnStarting(() =>
-        {
-            context.Response.Headers[VersionHeader] = version;
-            return Task.CompletedTask;
-        });
-        ShadowCopy? shadow = null;
+            throw new ServerException(ServerErrorKind.Unavailable, $"Version `{version}` of model `{model.Name}` is being unloaded; retry.") { RetryAfterSeconds = 1 };
+        var choice = new RouteChoice(generation, generation.Model.Select(model.Name), model, version);
         if (decision.ShadowVersion is { } shadowVersion && versions.TryGetValue(shadowVersion, out var shadowGeneration))
-        {
-            shadow = new ShadowCopy(shadowVersion, shadowGeneration, model.Shadows);
-            // A request that failed never reports its texts; the copy is still counted, uncompared.
-            context.Response.OnCompleted(() =>
-            {
-                shadow.Answered(null);
-                return Task.CompletedTask;
-            });
-        }
-        var route = new RoutedRequest(generation, generation.Model.Select(model.Name), version, shadow);
-        // Recorded once the response is done, so failures the endpoint turns into error responses count too
-        // (and the client's own mistakes, which say nothing about the version, can be left out).
-        context.Response.OnCompleted(() =>
-        {
-            if (ServerFailure.IsClientSide(context)) return Task.CompletedTask;
-            var latency = Stopwatch.GetElapsedTime(start);
-            var ttft = route.Session?.TimeToFirstToken;
-            int tokens = route.Session?.CompletionTokens ?? 0;
-            TimeSpan? tpot = ttft is { } first && tokens > 1 ? (latency - first) / (tokens - 1) : null;
-            var outcome = new RequestOutcome(ServerFailure.Of(context), latency, ttft, tpot, tokens);
-            model.Controller.Record(version, outcome);
-            Completed?.Invoke(model.Name, version, outcome);
-            return Task.CompletedTask;
-        });
+            choice = choice with { ShadowVersion = shadowVersion, ShadowGeneration = shadowGeneration };
         if (config.Faults.TryGetValue(version, out var fault))
         {
             var (delay, fail) = _faults.Decide(fault);
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
-            if (fail)
-                throw new ApiException(500, $"Injected fault: version `{version}` of model `{model.Name}` failed this request (fault drill).", ErrorTypes.Internal, null, "injected_fault");
+            choice = choice with { FaultDelay = delay, FaultFails = fail };
         }
-        return route;
+        return choice;
+    }
+
+    /// <summary>Feeds a finished request's outcome to its model's canary controller and to <see cref="Completed"/>.</summary>
+    public void Record(RouteChoice choice, RequestOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        if (choice is not { Model: { } model, Version: { } version }) return;
+        model.Controller.Record(version, outcome);
+        Completed?.Invoke(model.Name, version, outcome);
     }
 
     public void Dispose()

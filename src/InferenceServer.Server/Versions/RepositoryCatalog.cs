@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Admission;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Metrics;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,6 @@
 using InferenceServer.Routing.Repository;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Versions;
 

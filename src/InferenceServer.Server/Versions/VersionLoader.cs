@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using InferenceServer.Routing.Repository;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,5 @@
 using InferenceServer.Routing.Repository;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 
 namespace InferenceServer.Server.Versions;
 

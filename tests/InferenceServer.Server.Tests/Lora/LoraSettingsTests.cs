@@ -1,5 +1,5 @@
 using InferenceServer.Core.Tensors;
-using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Lora;
 using InferenceServer.TestSupport;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Grpc.V1;
 using InferenceServer.Server.Versions;
 
@@ -77,13 +78,29 @@ public sealed class VersionRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_routing_decision_needs_no_request()
+    {
+        var catalog = (ModelCatalog)_server.App.Services.GetService(typeof(ModelCatalog))!;
+        var pinned = catalog.Route($"{VersionedTestServer.Model}@2", null, _ => null);
+        Assert.Equal("2", pinned.Version);
+        Assert.Same(catalog.Models[VersionedTestServer.Model], pinned.Model);
+        Assert.False(pinned.FaultFails);
+        // Sticky by user: the same user gets the same version every time.
+        string first = catalog.Route(VersionedTestServer.Model, "carol", _ => null).Version!;
+        for (int i = 0; i < 5; i++) Assert.Equal(first, catalog.Route(VersionedTestServer.Model, "carol", _ => null).Version);
+        var missing = Assert.Throws<ServerException>(() => catalog.Route($"{VersionedTestServer.Model}@9", null, _ => null));
+        Assert.Equal(ServerErrorKind.NotFound, missing.Kind);
+        Assert.Equal("model_not_found", missing.Code);
+    }
+
+    [Fact]
     public async Task Grpc_generate_routes_the_pinned_version_and_names_it_in_metadata()
     {
         var client = new Inference.InferenceClient(_server.Grpc);
         var headers = new Metadata { { "authorization", $"Bearer {VersionedTestServer.Key}" } };
         using var call = client.Generate(new GenerateRequest { Model = "story@2", Text = "Once", Sampling = new SamplingParameters { Temperature = 0, MaxTokens = 2 } }, headers);
         var metadata = await call.ResponseHeadersAsync;
-        Assert.Equal("2", metadata.GetValue(ModelCatalog.VersionHeader));
+        Assert.Equal("2", metadata.GetValue(HttpRouting.VersionHeader));
         int messages = 0;
         await foreach (var _ in call.ResponseStream.ReadAllAsync()) messages++;
         Assert.True(messages > 0);

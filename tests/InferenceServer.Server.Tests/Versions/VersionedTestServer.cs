@@ -2,6 +2,7 @@ using InferenceServer.Backends;
 using InferenceServer.Engine;
 using System.Net.Http.Headers;
 using Grpc.Net.Client;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Versions;
 using InferenceServer.TestSupport;
@@ -85,7 +86,7 @@ public sealed class VersionedTestServer : IAsyncDisposable
     public async Task<(int Status, string? Version, System.Text.Json.Nodes.JsonNode Body)> CompleteAsync(string? user, string model = Model)
     {
         var (response, body) = await Json.PostAsync(Http, "/v1/completions", new { model, prompt = "Once upon", max_tokens = 1, temperature = 0, user });
-        string? version = response.Headers.TryGetValues(ModelCatalog.VersionHeader, out var values) ? values.Single() : null;
+        string? version = response.Headers.TryGetValues(HttpRouting.VersionHeader, out var values) ? values.Single() : null;
         return ((int)response.StatusCode, version, body);
     }
 

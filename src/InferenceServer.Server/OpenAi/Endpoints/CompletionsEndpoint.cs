@@ -1,6 +1,6 @@
 using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Generation;
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.OpenAi.Requests;

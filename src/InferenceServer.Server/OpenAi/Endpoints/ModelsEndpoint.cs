@@ -1,5 +1,5 @@
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Contracts;
+using InferenceServer.Server.Serving;
 using InferenceServer.Server.Versions;
 using Microsoft.AspNetCore.Http;
 

@@ -1,7 +1,7 @@
-using InferenceServer.Server.Hosting;
 using InferenceServer.Server.OpenAi.Contracts;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.OpenAi.Requests;
+using InferenceServer.Server.Serving;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
@@ -22,7 +22,7 @@ public static class TokenizeEndpoints
         else if (request.Prompt is { } prompt)
             tokens = model.Tokenizer.Encode(prompt, request.AddSpecialTokens ?? true);
         else
-            throw ApiException.BadRequest("Give 'prompt' or 'messages'.", "prompt");
+            throw ServerException.BadRequest("Give 'prompt' or 'messages'.", "prompt");
         return Results.Json(new TokenizeResponse(tokens.Length, model.MaxContext, tokens), OpenAiJson.Options);
     }
 
@@ -33,9 +33,9 @@ public static class TokenizeEndpoints
         using var body = await RequestBodyReader.ReadObjectAsync(context.Request).ConfigureAwait(false);
         var request = RequestBodyReader.Bind<DetokenizeRequest>(body.RootElement);
         model.Select(request.Model);
-        var tokens = request.Tokens ?? throw ApiException.BadRequest("'tokens' is required.", "tokens");
+        var tokens = request.Tokens ?? throw ServerException.BadRequest("'tokens' is required.", "tokens");
         foreach (int t in tokens)
-            if ((uint)t >= (uint)model.Tokenizer.VocabSize) throw ApiException.BadRequest($"token id {t} is outside the vocabulary of {model.Tokenizer.VocabSize}", "tokens");
+            if ((uint)t >= (uint)model.Tokenizer.VocabSize) throw ServerException.BadRequest($"token id {t} is outside the vocabulary of {model.Tokenizer.VocabSize}", "tokens");
         return Results.Json(new DetokenizeResponse(model.Tokenizer.Decode(tokens.ToArray())), OpenAiJson.Options);
     }
 }

@@ -1,3 +1,4 @@
+using InferenceServer.Server.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
             if (api is null)
             {
                 LogUnexpected(logger, e, context.Request.Path);
-                api = new ApiException(500, "Internal server error.", ErrorTypes.Internal);
+                api = ErrorMapping.ToApi(ServerErrorKind.Internal, "Internal server error.");
             }
             await ErrorResponses.WriteAsync(context, api).ConfigureAwait(false);
         }

@@ -7,7 +7,7 @@ namespace InferenceServer.Server.OpenAi.Errors;
 /// <summary>Writes OpenAI error JSON with the right status (and Retry-After where it applies).</summary>
 public static class ErrorResponses
 {
-    public static async Task WriteAsync(HttpContext context, ApiException error)
+    public static async Task WriteAsync(HttpContext context, ApiError error)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using InferenceServer.ChatTemplates;
 using InferenceServer.ChatTemplates.Jinja;
 using InferenceServer.ChatTemplates.Loading;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using InferenceServer.Tokenization;
 
 namespace InferenceServer.Server.OpenAi.Requests;
@@ -21,7 +21,7 @@ public static class ChatPrompt
         }
         catch (Exception e) when (e is ChatRequestException or TemplateException)
         {
-            throw ApiException.BadRequest(e.Message, "messages");
+            throw ServerException.BadRequest(e.Message, "messages");
         }
         // The template already wrote any BOS and the turn markers (specials), as vLLM encodes chat prompts.
         return tokenizer.Encode(prompt, addSpecialTokens: false);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using InferenceServer.Tokenization;
 
 namespace InferenceServer.Server.OpenAi.Requests;
@@ -43,5 +43,5 @@ public static class CompletionPrompts
         return ids;
     }
 
-    private static ApiException Invalid(string problem) => ApiException.BadRequest("'prompt' " + problem + ".", "prompt");
+    private static ServerException Invalid(string problem) => ServerException.BadRequest("'prompt' " + problem + ".", "prompt");
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using InferenceServer.Server.OpenAi.Contracts;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Requests;
@@ -19,17 +19,17 @@ public static class RequestBodyReader
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
+            throw ServerException.BadRequest($"The request body is not valid JSON: {e.Message}");
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
             doc.Dispose();
-            throw ApiException.BadRequest("The request body must be a JSON object.");
+            throw ServerException.BadRequest("The request body must be a JSON object.");
         }
         if (FirstUndecodableString(doc.RootElement) is { } where)
         {
             doc.Dispose();
-            throw ApiException.BadRequest($"The request body is not valid JSON: {where} holds invalid UTF-8 or an unpaired surrogate escape (such as \\ud800).");
+            throw ServerException.BadRequest($"The request body is not valid JSON: {where} holds invalid UTF-8 or an unpaired surrogate escape (such as \\ud800).");
         }
         return doc;
     }
@@ -88,13 +88,13 @@ public static class RequestBodyReader
     {
         try
         {
-            return body.Deserialize<T>(OpenAiJson.Options) ?? throw ApiException.BadRequest("The request body must be a JSON object.");
+            return body.Deserialize<T>(OpenAiJson.Options) ?? throw ServerException.BadRequest("The request body must be a JSON object.");
         }
         catch (JsonException e)
         {
             string? field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
             string detail = e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type" : e.Message;
-            throw ApiException.BadRequest(field is null ? $"Invalid request body: {detail}" : $"Invalid value for '{field}': {detail}.", field);
+            throw ServerException.BadRequest(field is null ? $"Invalid request body: {detail}" : $"Invalid value for '{field}': {detail}.", field);
         }
     }
 }

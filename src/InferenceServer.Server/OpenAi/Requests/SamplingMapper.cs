@@ -1,6 +1,6 @@
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Server.OpenAi.Contracts;
-using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Errors;
 
 namespace InferenceServer.Server.OpenAi.Requests;
 
@@ -14,13 +14,13 @@ public static class SamplingMapper
     public static SamplingParams ToSampling(SamplingRequest r, int promptTokens, int maxContext)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (r.Seed is < 0) throw ApiException.BadRequest($"seed must be >= 0, got {r.Seed}", "seed");
+        if (r.Seed is < 0) throw ServerException.BadRequest($"seed must be >= 0, got {r.Seed}", "seed");
         // top_logprobs without logprobs would be ignored; with it, the range check below covers it.
         if (r is ChatCompletionRequest { TopLogprobs: not null, Logprobs: not true })
-            throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
+            throw ServerException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
         int? logprobs = r.RequestedLogprobs;
-        if (logprobs is < 0 or > 20) throw ApiException.BadRequest($"top_logprobs / logprobs must be in [0, 20], got {logprobs}", r is ChatCompletionRequest ? "top_logprobs" : "logprobs");
-        if (r.BestOf is { } bestOf && bestOf != 1) throw ApiException.BadRequest($"best_of is not supported (only 1), got {bestOf}", "best_of");
+        if (logprobs is < 0 or > 20) throw ServerException.BadRequest($"top_logprobs / logprobs must be in [0, 20], got {logprobs}", r is ChatCompletionRequest ? "top_logprobs" : "logprobs");
+        if (r.BestOf is { } bestOf && bestOf != 1) throw ServerException.BadRequest($"best_of is not supported (only 1), got {bestOf}", "best_of");
         // The engine's defaults, overridden only by what the request gives.
         var d = Defaults;
         return d with
@@ -49,7 +49,7 @@ public static class SamplingMapper
         foreach (var (key, value) in bias)
         {
             if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id))
-                throw ApiException.BadRequest($"logit_bias keys must be token ids, got '{key}'", "logit_bias");
+                throw ServerException.BadRequest($"logit_bias keys must be token ids, got '{key}'", "logit_bias");
             ids[id] = value;
         }
         return ids;
@@ -62,7 +62,7 @@ public static class SamplingMapper
     {
         ArgumentNullException.ThrowIfNull(r);
         int n = r.N ?? 1;
-        if (n < 1 || n > maxChoices) throw ApiException.BadRequest($"n must be in [1, {maxChoices}], got {n}", "n");
+        if (n < 1 || n > maxChoices) throw ServerException.BadRequest($"n must be in [1, {maxChoices}], got {n}", "n");
         return n;
     }
 }

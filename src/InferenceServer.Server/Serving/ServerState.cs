@@ -2,7 +2,7 @@ using InferenceServer.Engine.Batching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InferenceServer.Server.Hosting;
+namespace InferenceServer.Server.Serving;
 
 /// <summary>
 /// Whether the server is shutting down or can no longer serve: /ready turns 503 and new generations are refused while

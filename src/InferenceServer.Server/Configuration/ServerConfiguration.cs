@@ -1,7 +1,7 @@
 using InferenceServer.Engine;
 using Microsoft.Extensions.Configuration;
 
-namespace InferenceServer.Server.Hosting;
+namespace InferenceServer.Server.Configuration;
 
 /// <summary>
 /// Where settings come from, later ones winning: appsettings.json beside the program, an optional file given on the

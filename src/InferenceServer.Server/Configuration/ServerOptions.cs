@@ -1,7 +1,7 @@
 using InferenceServer.Backends;
 using InferenceServer.Engine;
 
-namespace InferenceServer.Server.Hosting;
+namespace InferenceServer.Server.Configuration;
 
 /// <summary>Settings of one server process, bound from the "Server" configuration section (appsettings.json, environment, CLI flags).</summary>
 public sealed class ServerOptions

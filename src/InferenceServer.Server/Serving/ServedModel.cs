@@ -3,11 +3,13 @@ using InferenceServer.Core.Tensors;
 using InferenceServer.Engine;
 using InferenceServer.Backends;
 using InferenceServer.Engine.Batching;
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Errors;
 using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
 using InferenceServer.Devices;
 
-namespace InferenceServer.Server.Hosting;
+namespace InferenceServer.Server.Serving;
 
 /// <summary>The one model this server serves: its engine, tokenizer, chat templates and the name clients use.</summary>
 public sealed class ServedModel : IDisposable
@@ -105,7 +107,7 @@ public sealed class ServedModel : IDisposable
             {
                 adapters.PreloadAsync(module).GetAwaiter().GetResult();
             }
-            catch (OpenAi.Errors.ApiException e)
+            catch (ServerException e)
             {
                 throw new ArgumentException($"LoRA module {module.Name}={module.Path}: {e.Message}", e);
             }
