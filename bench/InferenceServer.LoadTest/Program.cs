@@ -1,15 +1,15 @@
-using InferenceServer.Backends;
-using InferenceServer.Engine;
-using InferenceServer.Server.Configuration;
-using InferenceServer.Server.Hosting;
-using InferenceServer.Server.Serving;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InferenceServer.Backends;
 using InferenceServer.Benchmarking.Client;
 using InferenceServer.Benchmarking.Datasets;
 using InferenceServer.Benchmarking.Load;
 using InferenceServer.Benchmarking.Metrics;
+using InferenceServer.Engine;
+using InferenceServer.Server.Configuration;
+using InferenceServer.Server.Hosting;
+using InferenceServer.Server.Serving;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

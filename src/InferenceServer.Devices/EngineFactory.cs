@@ -1,5 +1,4 @@
 using InferenceServer.Engine;
-using InferenceServer.Engine.Batching;
 using InferenceServer.Engine.Generation;
 using InferenceServer.Models.Loading;
 using InferenceServer.Tokenization;

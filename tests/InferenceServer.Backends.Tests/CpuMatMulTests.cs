@@ -1,8 +1,6 @@
 using InferenceServer.Backends.Cpu;
 using InferenceServer.Backends.Cpu.Simd;
-using InferenceServer.Backends.Cpu.Kernels;
 using InferenceServer.Core.Tensors;
-
 using InferenceServer.TestSupport;
 
 namespace InferenceServer.Backends.Tests;

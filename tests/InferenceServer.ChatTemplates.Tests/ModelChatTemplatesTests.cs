@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InferenceServer.ChatTemplates;
 using InferenceServer.ChatTemplates.Loading;
 using InferenceServer.Core.Errors;
 using InferenceServer.TestSupport;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InferenceServer.ChatTemplates;
 using InferenceServer.TestSupport;
 
 namespace InferenceServer.ChatTemplates.Tests;

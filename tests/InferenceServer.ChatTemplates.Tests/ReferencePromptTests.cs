@@ -1,4 +1,3 @@
-using InferenceServer.ChatTemplates;
 using InferenceServer.ChatTemplates.Jinja;
 
 namespace InferenceServer.ChatTemplates.Tests;

@@ -1,10 +1,9 @@
 using InferenceServer.Core.Tensors;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Devices;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Conversion;
 using InferenceServer.Models.Loading;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests;
 

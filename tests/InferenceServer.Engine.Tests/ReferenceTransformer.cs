@@ -1,6 +1,5 @@
 using InferenceServer.Models.Config;
 using InferenceServer.Models.Loading;
-using InferenceServer.Models.Weights;
 
 namespace InferenceServer.Engine.Tests;
 

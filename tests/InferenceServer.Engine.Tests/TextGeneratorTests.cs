@@ -1,8 +1,9 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Devices;
 using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests;
 

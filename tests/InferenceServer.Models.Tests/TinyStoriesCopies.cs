@@ -1,5 +1,4 @@
 using InferenceServer.Core.Tensors;
-using InferenceServer.Models.Loading;
 using InferenceServer.Models.Quantization;
 using InferenceServer.Models.Safetensors;
 using InferenceServer.Models.Weights;

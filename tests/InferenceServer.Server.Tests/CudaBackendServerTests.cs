@@ -1,7 +1,7 @@
 using System.Net;
+using InferenceServer.Backends;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
-using InferenceServer.Backends;
 
 namespace InferenceServer.Server.Tests;
 

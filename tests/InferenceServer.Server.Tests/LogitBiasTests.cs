@@ -1,9 +1,9 @@
 using System.Net;
 using Grpc.Core;
+using InferenceServer.Backends;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Server.Grpc.V1;
 using InferenceServer.TestSupport;
-using InferenceServer.Backends;
 
 namespace InferenceServer.Server.Tests;
 
@@ -34,7 +34,10 @@ public sealed class LogitBiasTests
         Assert.NotEqual(plain.Text, banned.Text);
         var (response, body) = await Json.PostAsync(server.Http, "/v1/completions", new
         {
-            prompt = Prompt, max_tokens = 8, temperature = 0, ignore_eos = true,
+            prompt = Prompt,
+            max_tokens = 8,
+            temperature = 0,
+            ignore_eos = true,
             logit_bias = new Dictionary<string, float> { [first.ToString(System.Globalization.CultureInfo.InvariantCulture)] = -100 },
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

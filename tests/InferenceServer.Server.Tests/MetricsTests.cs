@@ -1,5 +1,5 @@
-using InferenceServer.Backends.Cpu.Simd;
 using System.Net;
+using InferenceServer.Backends.Cpu.Simd;
 
 namespace InferenceServer.Server.Tests;
 

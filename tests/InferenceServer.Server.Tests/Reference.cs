@@ -2,10 +2,11 @@ using System.Text;
 using System.Text.Json;
 using InferenceServer.ChatTemplates;
 using InferenceServer.ChatTemplates.Loading;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
 using InferenceServer.Engine.Sampling;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Tests;
 

@@ -47,7 +47,8 @@ public sealed class StalledStream : IAsyncDisposable
                 await socket.ConnectAsync(context.DnsEndPoint, ct);
                 return new NetworkStream(socket, ownsSocket: true);
             },
-        }) { BaseAddress = baseAddress };
+        })
+        { BaseAddress = baseAddress };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -56,7 +57,11 @@ public sealed class StalledStream : IAsyncDisposable
                 model = model ?? "",
                 n = choices,
                 messages = new[] { new { role = "user", content = "Tell me a story." } },
-                temperature = 0, ignore_eos = true, stream = true, logprobs = true, top_logprobs = 20,
+                temperature = 0,
+                ignore_eos = true,
+                stream = true,
+                logprobs = true,
+                top_logprobs = 20,
             }),
         };
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

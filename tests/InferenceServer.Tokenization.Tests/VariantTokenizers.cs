@@ -48,8 +48,13 @@ internal static class VariantTokenizers
                 }
                 json["added_tokens"]!.AsArray().Add(new JsonObject
                 {
-                    ["id"] = 151669, ["content"] = "bar", ["single_word"] = true, ["lstrip"] = false,
-                    ["rstrip"] = false, ["normalized"] = false, ["special"] = false,
+                    ["id"] = 151669,
+                    ["content"] = "bar",
+                    ["single_word"] = true,
+                    ["lstrip"] = false,
+                    ["rstrip"] = false,
+                    ["normalized"] = false,
+                    ["special"] = false,
                 });
                 break;
             case "llama3-split":

@@ -1,11 +1,11 @@
-using InferenceServer.Backends.Cpu.Simd;
 using System.Diagnostics;
+using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Core.Tensors;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.RandomModels;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Benchmarks.Engine;
 

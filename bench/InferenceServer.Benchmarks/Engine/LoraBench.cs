@@ -1,9 +1,8 @@
 using InferenceServer.Core.Tensors;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Batching;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Benchmarks.Engine;
 

@@ -1,7 +1,7 @@
 using InferenceServer.Backends.Cuda.Kernels;
 using InferenceServer.Core.Tensors;
-using InferenceServer.Models.Quantization;
 using InferenceServer.Models.Adapters;
+using InferenceServer.Models.Quantization;
 
 namespace InferenceServer.Backends.Cuda.Backend;
 

@@ -46,7 +46,7 @@ public sealed unsafe class CublasHandle : SafeHandle
             .Check("cublasGemmEx");
     }
 
-    /// <summary><see cref="Gemm"/> over <paramref name="batch"/> independent problems, each operand advancing by its stride in elements.</summary>
+    /// <summary><see cref="Gemm(KernelDType, nint, nint, nint, int, int, int)"/> over <paramref name="batch"/> independent problems, each operand advancing by its stride in elements.</summary>
     public void GemmStridedBatched(KernelDType dtype, nint y, nint x, nint w, int rows, int nOut, int k, int batch, long strideY, long strideX, long strideW)
     {
         float alpha = 1, beta = 0;

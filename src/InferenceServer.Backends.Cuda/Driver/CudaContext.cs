@@ -9,7 +9,7 @@ public sealed unsafe class CudaContext : SafeHandle
     // The context this thread last made current: the driver binds contexts per thread, and the engine computes on its
     // own thread, not the one that opened the device.
     [ThreadStatic]
-    private static nint t_current;
+    private static nint _current;
 
     private CudaContext(int device) : base(0, ownsHandle: true)
     {
@@ -37,13 +37,13 @@ public sealed unsafe class CudaContext : SafeHandle
     public void MakeCurrent()
     {
         CudaNative.cuCtxSetCurrent(handle).Check("cuCtxSetCurrent");
-        t_current = handle;
+        _current = handle;
     }
 
     /// <summary><see cref="MakeCurrent"/> unless this thread already has this context current (one thread-static read).</summary>
     public void EnsureCurrent()
     {
-        if (t_current != handle) MakeCurrent();
+        if (_current != handle) MakeCurrent();
     }
 
     /// <summary>The device's name, e.g. "NVIDIA H100 80GB HBM3".</summary>

@@ -1,5 +1,3 @@
-using InferenceServer.Backends.Cpu.Kernels;
-
 namespace InferenceServer.Backends.Cpu;
 
 /// <summary>Matrix multiplication: checks the operands, then the path's kernels pick GEMV (decode) or GEMM (prefill).</summary>

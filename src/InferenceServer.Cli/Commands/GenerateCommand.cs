@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
 using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
 using InferenceServer.Engine.Sampling;
-using Microsoft.Extensions.Configuration;
-using InferenceServer.Devices;
 using InferenceServer.Server.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace InferenceServer.Cli.Commands;
 

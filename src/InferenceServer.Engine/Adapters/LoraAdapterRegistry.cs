@@ -1,4 +1,4 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Models.Adapters;
 
 namespace InferenceServer.Engine.Adapters;

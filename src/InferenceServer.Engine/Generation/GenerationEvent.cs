@@ -1,3 +1,4 @@
+using InferenceServer.Engine.Outputs;
 using InferenceServer.Engine.Sampling;
 
 namespace InferenceServer.Engine.Generation;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Runner;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Config;

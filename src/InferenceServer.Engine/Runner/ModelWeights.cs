@@ -1,7 +1,6 @@
 using InferenceServer.Backends;
 using InferenceServer.Core.Errors;
 using InferenceServer.Core.Tensors;
-using InferenceServer.Models.Config;
 using InferenceServer.Models.Loading;
 using InferenceServer.Models.Weights;
 

@@ -1,7 +1,6 @@
 using InferenceServer.Core.Tensors;
 using InferenceServer.Models.Gguf;
 using InferenceServer.Models.Loading;
-using InferenceServer.Models.Quantization;
 using InferenceServer.Models.Weights;
 
 namespace InferenceServer.Models.Conversion;

@@ -1,10 +1,10 @@
 using InferenceServer.Core.Errors;
-using InferenceServer.Routing.Canary;
-using InferenceServer.Routing.Config;
-using InferenceServer.Routing.Repository;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Errors;
+using InferenceServer.Server.Sessions;
 using InferenceServer.Server.Versions;
+using InferenceServer.Versions.Canary;
+using InferenceServer.Versions.Config;
+using InferenceServer.Versions.Repository;
 
 namespace InferenceServer.Server.Admin;
 

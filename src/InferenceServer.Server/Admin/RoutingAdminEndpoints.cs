@@ -2,10 +2,7 @@ using InferenceServer.Server.Configuration;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Requests;
 using InferenceServer.Server.Versions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 
 namespace InferenceServer.Server.Admin;
 

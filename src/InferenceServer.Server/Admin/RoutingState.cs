@@ -1,7 +1,7 @@
-using InferenceServer.Routing.Canary;
-using InferenceServer.Routing.Health;
-using InferenceServer.Routing.Shadow;
 using InferenceServer.Server.Versions;
+using InferenceServer.Versions.Canary;
+using InferenceServer.Versions.Health;
+using InferenceServer.Versions.Shadow;
 
 namespace InferenceServer.Server.Admin;
 

@@ -1,5 +1,4 @@
 using InferenceServer.Engine;
-using Microsoft.Extensions.Configuration;
 
 namespace InferenceServer.Server.Configuration;
 

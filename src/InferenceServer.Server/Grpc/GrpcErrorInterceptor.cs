@@ -1,6 +1,6 @@
 using global::Grpc.Core;
 using global::Grpc.Core.Interceptors;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Errors;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Frozen;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using Microsoft.AspNetCore.Http;
 using InferenceServer.Server.Configuration;
 
 namespace InferenceServer.Server.Grpc;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace InferenceServer.Server.Grpc;
 
 /// <summary>Recognizes gRPC calls among HTTP requests and answers one with a bare status (trailers-only response).</summary>

@@ -1,9 +1,9 @@
 using global::Grpc.Core;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
-using InferenceServer.Server.Generation;
-using InferenceServer.Server.Grpc.V1;
 using InferenceServer.Server.Errors;
+using InferenceServer.Server.Grpc.V1;
+using InferenceServer.Server.Sessions;
 using InferenceServer.Server.Versions;
 
 namespace InferenceServer.Server.Grpc;
@@ -61,7 +61,7 @@ public sealed class InferenceGrpcService(GenerationService generation, ModelCata
             }
             if (o.Finish is { } finish)
             {
-                message.FinishReason = Engine.Generation.FinishReasonNames.ToWire(finish);
+                message.FinishReason = Engine.Outputs.FinishReasonNames.ToWire(finish);
                 message.Usage = new Usage
                 {
                     PromptTokens = o.Usage.PromptTokens,

@@ -1,7 +1,6 @@
 using InferenceServer.Server.Errors;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.Serving;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.Hosting;
 

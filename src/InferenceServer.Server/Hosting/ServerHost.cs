@@ -1,27 +1,19 @@
 using InferenceServer.Backends.Cpu;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine;
+using InferenceServer.Server.Admin;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Configuration;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Grpc;
 using InferenceServer.Server.Metrics;
 using InferenceServer.Server.OpenAi.Endpoints;
 using InferenceServer.Server.OpenAi.Errors;
-using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Security;
 using InferenceServer.Server.Serving;
+using InferenceServer.Server.Sessions;
 using InferenceServer.Server.Versions;
-using InferenceServer.Server.Admin;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Server.Hosting;
 
@@ -110,7 +102,7 @@ public static class ServerHost
         app.Lifetime.ApplicationStopped.Register(state.CancelEngineStop);
         if (catalog.Models.Count > 0)
         {
-            RoutingLog.AttachAndWatch(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Routing"));
+            RoutingLog.AttachAndWatch(catalog, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InferenceServer.Versions"));
             var evaluator = new CanaryEvaluator(catalog, TimeSpan.FromSeconds(options.CanaryEvaluationIntervalSeconds));
             app.Lifetime.ApplicationStopped.Register(() =>
             {

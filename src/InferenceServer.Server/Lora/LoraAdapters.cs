@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using InferenceServer.Core.Errors;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Models.Adapters;
 using InferenceServer.Models.Config;
 using InferenceServer.Server.Errors;

@@ -1,4 +1,4 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine;
 using InferenceServer.KvCache;
 
 namespace InferenceServer.Server.Metrics;

@@ -1,4 +1,4 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine;
 using Prometheus;
 
 namespace InferenceServer.Server.Metrics;

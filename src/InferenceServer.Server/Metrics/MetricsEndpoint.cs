@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace InferenceServer.Server.Metrics;
 
 /// <summary><c>GET /metrics</c>: the server's registry in Prometheus text format, with vLLM's names.</summary>

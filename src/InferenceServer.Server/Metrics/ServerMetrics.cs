@@ -1,5 +1,5 @@
-using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Engine;
+using InferenceServer.Engine.Outputs;
 using Prometheus;
 
 namespace InferenceServer.Server.Metrics;

@@ -2,7 +2,6 @@ using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Errors;
 using InferenceServer.Server.Grpc;
 using InferenceServer.Server.OpenAi.Errors;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.Security;
 

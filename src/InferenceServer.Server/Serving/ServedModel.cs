@@ -1,13 +1,10 @@
 using InferenceServer.ChatTemplates.Loading;
-using InferenceServer.Core.Tensors;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
-using InferenceServer.Backends;
-using InferenceServer.Engine.Batching;
 using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Errors;
 using InferenceServer.Server.Lora;
 using InferenceServer.Tokenization;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Serving;
 

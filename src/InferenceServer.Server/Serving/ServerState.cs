@@ -1,5 +1,4 @@
-using InferenceServer.Engine.Batching;
-using Microsoft.Extensions.Logging;
+using InferenceServer.Engine;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InferenceServer.Server.Serving;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using InferenceServer.Routing.Health;
 using InferenceServer.Server.Errors;
-using Microsoft.AspNetCore.Http;
+using InferenceServer.Versions.Health;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,5 @@
 using System.Collections;
-using InferenceServer.Routing.Repository;
+using InferenceServer.Versions.Repository;
 
 namespace InferenceServer.Server.Versions;
 

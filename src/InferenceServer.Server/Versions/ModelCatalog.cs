@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
-using InferenceServer.Routing.Faults;
-using InferenceServer.Routing.Health;
-using InferenceServer.Routing.Routing;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Errors;
+using InferenceServer.Server.Sessions;
+using InferenceServer.Versions.Faults;
+using InferenceServer.Versions.Health;
+using InferenceServer.Versions.Routing;
 
 namespace InferenceServer.Server.Versions;
 

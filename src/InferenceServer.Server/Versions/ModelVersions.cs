@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using InferenceServer.Routing.Canary;
-using InferenceServer.Routing.Config;
-using InferenceServer.Routing.Shadow;
-using InferenceServer.Engine.Batching;
-using InferenceServer.Server.Generation;
+using InferenceServer.Engine;
 using InferenceServer.Server.Metrics;
+using InferenceServer.Server.Sessions;
+using InferenceServer.Versions.Canary;
+using InferenceServer.Versions.Config;
+using InferenceServer.Versions.Shadow;
 
 namespace InferenceServer.Server.Versions;
 

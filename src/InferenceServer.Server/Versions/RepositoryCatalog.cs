@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using InferenceServer.Routing.Canary;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Configuration;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Metrics;
 using InferenceServer.Server.Serving;
+using InferenceServer.Server.Sessions;
+using InferenceServer.Versions.Canary;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,6 +1,6 @@
-using InferenceServer.Routing.Repository;
 using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Serving;
+using InferenceServer.Versions.Repository;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,5 @@
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Lora;
+using InferenceServer.Server.Sessions;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,4 @@
-using InferenceServer.Routing.Canary;
-using Microsoft.Extensions.Logging;
+using InferenceServer.Versions.Canary;
 
 namespace InferenceServer.Server.Versions;
 

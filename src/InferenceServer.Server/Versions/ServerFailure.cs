@@ -1,5 +1,4 @@
 using InferenceServer.Server.Grpc;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace InferenceServer.Server.Versions;

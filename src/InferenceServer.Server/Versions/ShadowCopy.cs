@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using InferenceServer.Routing.Shadow;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.OpenAi.Endpoints;
+using InferenceServer.Server.Sessions;
+using InferenceServer.Versions.Shadow;
 
 namespace InferenceServer.Server.Versions;
 

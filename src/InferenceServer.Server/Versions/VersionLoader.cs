@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using InferenceServer.Routing.Repository;
 using InferenceServer.Server.Configuration;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.Serving;
+using InferenceServer.Server.Sessions;
+using InferenceServer.Versions.Repository;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,5 @@
-using InferenceServer.Routing.Repository;
 using InferenceServer.Server.Serving;
+using InferenceServer.Versions.Repository;
 
 namespace InferenceServer.Server.Versions;
 

@@ -1,5 +1,5 @@
-using static InferenceServer.Tokenization.PreTokenization.PreTokenizerPatterns;
 using InferenceServer.Tokenization.PreTokenization;
+using static InferenceServer.Tokenization.PreTokenization.PreTokenizerPatterns;
 
 namespace InferenceServer.Tokenization.Loading;
 

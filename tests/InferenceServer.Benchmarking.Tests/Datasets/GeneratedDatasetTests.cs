@@ -1,6 +1,6 @@
 using InferenceServer.Benchmarking.Datasets;
-using InferenceServer.Tokenization;
 using InferenceServer.TestSupport;
+using InferenceServer.Tokenization;
 
 namespace InferenceServer.Benchmarking.Tests.Datasets;
 

@@ -1,6 +1,6 @@
 using InferenceServer.Benchmarking.Sessions;
-using InferenceServer.Tokenization;
 using InferenceServer.TestSupport;
+using InferenceServer.Tokenization;
 
 namespace InferenceServer.Benchmarking.Tests.Sessions;
 

@@ -1,13 +1,13 @@
+using InferenceServer.Backends;
 using InferenceServer.Backends.Cpu.Simd;
 using InferenceServer.Core.Tensors;
 using InferenceServer.Cuda.Tests.Support;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Batching;
-using InferenceServer.Backends;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Cuda.Tests.Backend;
 
@@ -121,7 +121,13 @@ public sealed class CudaEngineTests : IDisposable
         string?[] names = ["a", "b", null, "a"];
         var options = new EngineOptions
         {
-            Threads = 2, KvCacheMemoryBytes = 4 << 20, BlockSize = 8, EnableLora = true, MaxLoras = 2, MaxLoraRank = 64, LoraDType = loraDType,
+            Threads = 2,
+            KvCacheMemoryBytes = 4 << 20,
+            BlockSize = 8,
+            EnableLora = true,
+            MaxLoras = 2,
+            MaxLoraRank = 64,
+            LoraDType = loraDType,
         };
         var expected = Run(opened, options, texts, names, adapters);
         var actual = Run(opened, options with { Device = DeviceOf(device) }, texts, names, adapters, picked: Picked.All);

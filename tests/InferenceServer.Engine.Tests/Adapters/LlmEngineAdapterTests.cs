@@ -1,9 +1,9 @@
-using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Devices;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Adapters;
 

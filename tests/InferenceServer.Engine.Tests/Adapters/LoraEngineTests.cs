@@ -1,10 +1,9 @@
 using InferenceServer.Core.Tensors;
-using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Devices;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Adapters;
 

@@ -1,8 +1,8 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Devices;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
 using InferenceServer.Tokenization;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 

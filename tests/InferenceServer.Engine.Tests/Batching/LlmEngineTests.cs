@@ -1,9 +1,8 @@
-using System.Threading.Channels;
-using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Devices;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.TestSupport;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 

@@ -1,10 +1,10 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Devices;
 using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
-using InferenceServer.Models.Config;
 using InferenceServer.TestSupport;
 using Xunit.Abstractions;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Engine.Tests.Batching;
 
@@ -112,7 +112,11 @@ public sealed class RandomWorkloadTests : IDisposable
             var rng = new Random(seed);
             var options = new EngineOptions
             {
-                Threads = 2, MaxModelLen = Context, BlockSize = 8, MaxNumSeqs = 8, MaxNumBatchedTokens = 64,
+                Threads = 2,
+                MaxModelLen = Context,
+                BlockSize = 8,
+                MaxNumSeqs = 8,
+                MaxNumBatchedTokens = 64,
                 KvCacheMemoryBytes = KvCacheSizing.BytesPerBlock(_opened.Model.Config, 8) * (Context / 8 + 3),
             };
             using var engine = EngineFactory.Create(_opened.Model, _opened.Tokenizer, options);

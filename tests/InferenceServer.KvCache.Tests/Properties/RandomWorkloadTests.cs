@@ -1,5 +1,5 @@
-using Xunit.Abstractions;
 using InferenceServer.KvCache.Tests.Support;
+using Xunit.Abstractions;
 
 namespace InferenceServer.KvCache.Tests.Properties;
 

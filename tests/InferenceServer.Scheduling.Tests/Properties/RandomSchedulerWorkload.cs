@@ -1,10 +1,9 @@
 using InferenceServer.KvCache;
 using InferenceServer.KvCache.Hashing;
 
-namespace InferenceServer.Scheduling.Tests.Properties;
-
 using InferenceServer.Scheduling.Tests.Support;
 
+namespace InferenceServer.Scheduling.Tests.Properties;
 /// <summary>
 /// A seeded random workload: requests arrive over time with shared prefixes in two namespaces, random lengths,
 /// max tokens and priorities, some are cancelled or stopped early, and the pool is small enough that preemption must happen.

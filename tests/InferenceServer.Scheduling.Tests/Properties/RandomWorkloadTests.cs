@@ -1,8 +1,7 @@
+using InferenceServer.Scheduling.Tests.Support;
 using Xunit.Abstractions;
 
 namespace InferenceServer.Scheduling.Tests.Properties;
-
-using InferenceServer.Scheduling.Tests.Support;
 
 public class RandomWorkloadTests(ITestOutputHelper output)
 {

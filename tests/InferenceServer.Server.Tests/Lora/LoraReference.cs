@@ -1,10 +1,10 @@
 using System.Text;
+using InferenceServer.Devices;
 using InferenceServer.Engine;
-using InferenceServer.Engine.Batching;
-using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Engine.Sampling;
 using InferenceServer.Models.Adapters;
-using InferenceServer.Devices;
 
 namespace InferenceServer.Server.Tests.Lora;
 

@@ -192,7 +192,7 @@ public sealed class VersionLoadTests : IAsyncLifetime
         Assert.Equal(["story", "tale"], states.Select(m => m!["model"]!.GetValue<string>()));
     }
 
-    private static TimeSpan RoutingSettle => Routing.Config.RoutingFileWatcher.Settle * 4;
+    private static TimeSpan RoutingSettle => InferenceServer.Versions.Config.RoutingFileWatcher.Settle * 4;
 
     private static (int, string?) Pick((int Status, string? Version, JsonNode Body) r) => (r.Status, r.Version);
 

@@ -1,7 +1,7 @@
-using InferenceServer.Backends;
-using InferenceServer.Engine;
 using System.Net.Http.Headers;
 using Grpc.Net.Client;
+using InferenceServer.Backends;
+using InferenceServer.Engine;
 using InferenceServer.Server.Configuration;
 using InferenceServer.Server.Hosting;
 using InferenceServer.Server.Versions;

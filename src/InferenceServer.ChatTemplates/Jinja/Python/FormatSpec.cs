@@ -1,5 +1,4 @@
 using System.Globalization;
-using InferenceServer.ChatTemplates.Jinja.Values;
 
 namespace InferenceServer.ChatTemplates.Jinja.Python;
 

@@ -1,4 +1,4 @@
-using InferenceServer.Server.Generation;
+using InferenceServer.Server.Sessions;
 
 namespace InferenceServer.Server.OpenAi.Contracts;
 

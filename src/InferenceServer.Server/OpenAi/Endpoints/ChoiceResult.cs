@@ -1,5 +1,5 @@
 using System.Text;
-using InferenceServer.Server.Generation;
+using InferenceServer.Server.Sessions;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 
@@ -9,7 +9,7 @@ public sealed class ChoiceResult
     public StringBuilder Text { get; } = new();
 
     /// <summary>The outputs that carried a token, in order (for logprobs).</summary>
-    public List<Engine.Batching.RequestOutput> Tokens { get; } = [];
+    public List<Engine.Requests.RequestOutput> Tokens { get; } = [];
 
     public ChoiceOutput? Final { get; set; }
 

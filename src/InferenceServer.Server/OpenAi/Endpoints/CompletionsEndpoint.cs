@@ -1,11 +1,9 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Server.Configuration;
-using InferenceServer.Server.Generation;
 using InferenceServer.Server.OpenAi.Contracts;
-using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.OpenAi.Requests;
+using InferenceServer.Server.Sessions;
 using InferenceServer.Server.Versions;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

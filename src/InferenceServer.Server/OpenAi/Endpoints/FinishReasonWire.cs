@@ -1,4 +1,4 @@
-using InferenceServer.Engine.Generation;
+using InferenceServer.Engine.Outputs;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Tokenization;
 

@@ -1,7 +1,6 @@
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Requests;
 using InferenceServer.Server.Serving;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

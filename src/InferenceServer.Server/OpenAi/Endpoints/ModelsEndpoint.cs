@@ -1,7 +1,6 @@
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.Serving;
 using InferenceServer.Server.Versions;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

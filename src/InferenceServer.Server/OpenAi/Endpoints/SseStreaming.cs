@@ -1,9 +1,8 @@
-using InferenceServer.Engine.Batching;
-using InferenceServer.Server.Generation;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Errors;
+using InferenceServer.Server.Sessions;
 using InferenceServer.Server.Sse;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

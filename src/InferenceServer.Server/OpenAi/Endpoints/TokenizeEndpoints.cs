@@ -1,8 +1,7 @@
-using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.Errors;
+using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Requests;
 using InferenceServer.Server.Serving;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

@@ -1,7 +1,6 @@
-using InferenceServer.Engine.Batching;
+using InferenceServer.Engine.Requests;
 using InferenceServer.Server.Admission;
 using InferenceServer.Server.Errors;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Errors;
 

@@ -1,6 +1,4 @@
 using InferenceServer.Server.Errors;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace InferenceServer.Server.OpenAi.Errors;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using InferenceServer.Server.OpenAi.Contracts;
-using Microsoft.AspNetCore.Http;
 
 namespace InferenceServer.Server.OpenAi.Errors;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.Errors;
-using Microsoft.AspNetCore.Http;
+using InferenceServer.Server.OpenAi.Contracts;
 
 namespace InferenceServer.Server.OpenAi.Requests;
 

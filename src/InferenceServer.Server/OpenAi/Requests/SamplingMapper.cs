@@ -1,6 +1,6 @@
 using InferenceServer.Engine.Sampling;
-using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.Errors;
+using InferenceServer.Server.OpenAi.Contracts;
 
 namespace InferenceServer.Server.OpenAi.Requests;
 
