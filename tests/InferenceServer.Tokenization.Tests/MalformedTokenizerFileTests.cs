@@ -43,11 +43,11 @@ public class MalformedTokenizerFileTests
     public void Missing_or_mistyped_fields_are_named()
     {
         using var dir = new TempDirectory();
-        LoadFails(WriteJson(dir, n => n.AsObject().Remove("model")), "'model' is missing");
-        LoadFails(WriteJson(dir, n => n["model"]!["vocab"] = new JsonArray()), "model.vocab must be an object");
+        LoadFails(WriteJson(dir, n => n.AsObject().Remove("model")), "\"model\" is missing");
+        LoadFails(WriteJson(dir, n => n["model"]!["vocab"] = new JsonArray()), "\"model.vocab\" must be an object");
         LoadFails(WriteJson(dir, n => n["model"]!["vocab"]!["▁"] = "eighty"), "token '▁' has id \"eighty\"");
         LoadFails(WriteJson(dir, n => n["model"]!["merges"]![3] = "nospace"), "model.merges[3]");
-        LoadFails(WriteJson(dir, n => n["added_tokens"]![1]!.AsObject().Remove("content")), "added_tokens[1]: 'content' is missing");
+        LoadFails(WriteJson(dir, n => n["added_tokens"]![1]!.AsObject().Remove("content")), "\"added_tokens[1].content\" is missing");
         LoadFails(WriteJson(dir, n => n["model"]!["unk_token"] = "<nope>"), "unk_token '<nope>' is not in the vocabulary");
     }
 
@@ -78,7 +78,7 @@ public class MalformedTokenizerFileTests
 
         File.WriteAllText(config, """{ "add_bos_token": "yes" }""");
         e = Assert.Throws<ModelLoadException>(() => TokenizerLoader.Load(dir.Path));
-        Assert.Contains("add_bos_token must be true or false", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"add_bos_token\" must be true or false", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InferenceServer.Core.Errors;
+using InferenceServer.Core.Json;
 
 namespace InferenceServer.Models.Config;
 
@@ -25,29 +26,29 @@ public static class HfConfigReader
         using var doc = ParseJson(configJson, path);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw new ModelLoadException(path, "not a JSON object");
-        var c = new JsonFields(root, path);
+        var c = new JsonFields(path, root);
 
-        string? modelType = c.String("model_type");
+        string? modelType = c.OptionalString("model_type");
         string? className = root.TryGetProperty("architectures", out var archs) && archs.ValueKind == JsonValueKind.Array && archs.GetArrayLength() > 0
             ? archs[0].GetString() : null;
         var arch = ArchitectureNames.FromModelType(modelType) ?? (modelType is null ? ArchitectureNames.FromClassName(className) : null)
             ?? throw new ModelLoadException(path,
                 $"unsupported architecture '{modelType ?? className ?? "(none given)"}'{(className is not null && modelType is not null ? $" ({className})" : "")}; supported: {ArchitectureNames.Supported}");
 
-        string? act = c.String("hidden_act");
+        string? act = c.OptionalString("hidden_act");
         if (act is not null and not "silu")
             throw new ModelLoadException(path, $"unsupported hidden_act '{act}' (only silu)");
-        if (c.Bool("mlp_bias") == true) throw new ModelLoadException(path, "mlp_bias true is not supported");
+        if (c.OptionalBool("mlp_bias") == true) throw new ModelLoadException(path, "mlp_bias true is not supported");
 
-        int hidden = c.RequiredInt("hidden_size");
-        int heads = c.RequiredInt("num_attention_heads");
+        int hidden = c.Int("hidden_size");
+        int heads = c.Int("num_attention_heads");
         if (heads <= 0) throw new ModelLoadException(path, "num_attention_heads must be positive");
-        double ropeTheta = c.Double("rope_theta") ?? RopeParameter(root, "rope_theta") ?? 10000.0;
-        bool useSliding = arch == ModelArchitecture.Mistral || c.Bool("use_sliding_window") == true;
+        double ropeTheta = c.OptionalDouble("rope_theta") ?? RopeParameter(root, "rope_theta") ?? 10000.0;
+        bool useSliding = arch == ModelArchitecture.Mistral || c.OptionalBool("use_sliding_window") == true;
 
         var eos = new List<int>();
         AddIds(root, "eos_token_id", eos, path);
-        int? bos = c.Int("bos_token_id");
+        int? bos = c.OptionalInt("bos_token_id");
         if (generationConfigJson is not null)
         {
             string gp = generationConfigPath ?? GenerationConfigFileName;
@@ -55,7 +56,7 @@ public static class HfConfigReader
             if (gen.RootElement.ValueKind == JsonValueKind.Object)
             {
                 AddIds(gen.RootElement, "eos_token_id", eos, gp);
-                bos ??= new JsonFields(gen.RootElement, gp).Int("bos_token_id");
+                bos ??= new JsonFields(gp, gen.RootElement).OptionalInt("bos_token_id");
             }
         }
 
@@ -63,20 +64,20 @@ public static class HfConfigReader
         {
             Architecture = arch,
             HiddenSize = hidden,
-            IntermediateSize = c.RequiredInt("intermediate_size"),
-            NumLayers = c.RequiredInt("num_hidden_layers"),
+            IntermediateSize = c.Int("intermediate_size"),
+            NumLayers = c.Int("num_hidden_layers"),
             NumHeads = heads,
-            NumKvHeads = c.Int("num_key_value_heads") ?? heads,
-            HeadDim = c.Int("head_dim") ?? hidden / heads,
-            VocabSize = c.RequiredInt("vocab_size"),
-            MaxPositionEmbeddings = c.Int("max_position_embeddings") ?? DefaultContext(arch),
-            RmsNormEps = c.Double("rms_norm_eps") ?? 1e-6,
+            NumKvHeads = c.OptionalInt("num_key_value_heads") ?? heads,
+            HeadDim = c.OptionalInt("head_dim") ?? hidden / heads,
+            VocabSize = c.Int("vocab_size"),
+            MaxPositionEmbeddings = c.OptionalInt("max_position_embeddings") ?? DefaultContext(arch),
+            RmsNormEps = c.OptionalDouble("rms_norm_eps") ?? 1e-6,
             RopeTheta = ropeTheta,
             RopeScaling = ReadRopeScaling(root, path),
-            TieWordEmbeddings = c.Bool("tie_word_embeddings") ?? false,
-            AttentionBias = arch == ModelArchitecture.Qwen2 || c.Bool("attention_bias") == true,
+            TieWordEmbeddings = c.OptionalBool("tie_word_embeddings") ?? false,
+            AttentionBias = arch == ModelArchitecture.Qwen2 || c.OptionalBool("attention_bias") == true,
             QkNorm = arch == ModelArchitecture.Qwen3,
-            SlidingWindow = useSliding ? c.Int("sliding_window") : null,
+            SlidingWindow = useSliding ? c.OptionalInt("sliding_window") : null,
             BosTokenId = bos,
             EosTokenIds = eos,
         };
@@ -105,16 +106,16 @@ public static class HfConfigReader
             if (!root.TryGetProperty("rope_parameters", out s) || s.ValueKind != JsonValueKind.Object) return null;
         }
         if (s.ValueKind != JsonValueKind.Object) throw new ModelLoadException(path, "rope_scaling must be an object or null");
-        var f = new JsonFields(s, path);
-        string? type = f.String("rope_type") ?? f.String("type");
+        var f = new JsonFields(path, s);
+        string? type = f.OptionalString("rope_type") ?? f.OptionalString("type");
         if (type is null or "default") return null;
         if (type != "llama3")
             throw new ModelLoadException(path, $"unsupported rope_scaling type '{type}' (supported: llama3)");
         return new RopeScaling(
-            f.Double("factor") ?? throw new ModelLoadException(path, "rope_scaling.factor is missing"),
-            f.Double("low_freq_factor") ?? 1.0,
-            f.Double("high_freq_factor") ?? 4.0,
-            f.Int("original_max_position_embeddings") ?? throw new ModelLoadException(path, "rope_scaling.original_max_position_embeddings is missing"));
+            f.OptionalDouble("factor") ?? throw new ModelLoadException(path, "rope_scaling.factor is missing"),
+            f.OptionalDouble("low_freq_factor") ?? 1.0,
+            f.OptionalDouble("high_freq_factor") ?? 4.0,
+            f.OptionalInt("original_max_position_embeddings") ?? throw new ModelLoadException(path, "rope_scaling.original_max_position_embeddings is missing"));
     }
 
     private static void AddIds(JsonElement obj, string name, List<int> ids, string path)

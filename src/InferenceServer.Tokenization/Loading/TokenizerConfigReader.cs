@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InferenceServer.Core.Json;
 
 namespace InferenceServer.Tokenization.Loading;
 

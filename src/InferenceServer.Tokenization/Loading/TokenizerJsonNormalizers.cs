@@ -1,3 +1,4 @@
+using InferenceServer.Core.Json;
 using InferenceServer.Tokenization.Normalization;
 
 namespace InferenceServer.Tokenization.Loading;

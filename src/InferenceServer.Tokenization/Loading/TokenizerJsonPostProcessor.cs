@@ -1,3 +1,5 @@
+using InferenceServer.Core.Json;
+
 namespace InferenceServer.Tokenization.Loading;
 
 /// <summary>The BOS/EOS a tokenizer.json post-processor wraps single sequences in (TemplateProcessing), if any.</summary>

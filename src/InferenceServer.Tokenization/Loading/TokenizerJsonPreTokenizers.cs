@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using InferenceServer.Core.Json;
 using InferenceServer.Tokenization.PreTokenization;
 
 namespace InferenceServer.Tokenization.Loading;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InferenceServer.Core.Errors;
+using InferenceServer.Core.Json;
 using InferenceServer.Tokenization.Decoding;
 
 namespace InferenceServer.Tokenization.Loading;

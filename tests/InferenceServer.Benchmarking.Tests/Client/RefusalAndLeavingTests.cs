@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http;
 namespace InferenceServer.Benchmarking.Tests.Client;
 
 /// <summary>What the client tells a caller about a refused request, and a caller leaving a stream mid-answer.</summary>
+// Its Kestrel servers would otherwise run beside the timing tests and stall their clocks on a 2-core machine.
+[Collection(TimingCollection.Name)]
 public sealed class RefusalAndLeavingTests
 {
     private static readonly BenchPrompt Prompt = new("hello", 5, 4);

@@ -12,8 +12,9 @@ public sealed class StreamTimingTests
 {
     private static readonly BenchPrompt Prompt = new("hello", 5, 4);
     // Bounds are what the server waited, less timer granularity (a Task.Delay can end a few ms early), and plenty
-    // more for a busy shared machine (stalls of ~0.7 s were seen with two cores shared by several builds).
-    private const double Slack = 0.5;
+    // more for a busy shared machine (stalls of ~0.7 s were seen with two cores shared by several builds, and once
+    // with the whole suite running beside this test). The lower bounds carry the check: each event is timed apart.
+    private const double Slack = 1.5;
     private const double Early = 0.01;
 
     // The first request on a connection also pays for connecting and JIT; the benchmark's warm-up does the same.
