@@ -86,6 +86,7 @@ public sealed class EngineCore : IDisposable
             _picked = new int[options.MaxNumSeqs];
             _samples = new SampledToken[options.MaxNumSeqs];
             WarmUp(blocksPerSequence);
+            WarmUpSteps();
         }
         catch
         {
@@ -108,6 +109,9 @@ public sealed class EngineCore : IDisposable
 
     /// <summary>Which backend computes, and why (for the start-up log).</summary>
     public string DeviceDescription { get; }
+
+    /// <summary>The runner, for the forward-pass benchmark, which times it without scheduling (no request may be in the engine).</summary>
+    internal ModelRunner Runner => _runner;
 
     /// <summary>The backend the engine computes on.</summary>
     public IComputeBackend Backend => _backend;
@@ -367,6 +371,28 @@ public sealed class EngineCore : IDisposable
         _batch.Attention.BlockTable(0)[..Math.Min(blocksPerSequence, Blocks.NumBlocks)].Clear();
         _runner.WarmUp(_batch, _logits, Math.Min(Math.Min(8, _batch.MaxTokens), Options.BlockSize));
         _sampler.WarmUp(_logits.AsSpan(0, Config.VocabSize));
+    }
+
+    /// <summary>
+    /// Runs one throwaway request (a one-token prompt, two tokens out) through the whole step path, so the first real
+    /// request does not pay for compiling the scheduler, batch builder and output processing (about 50 ms of its first
+    /// token on a 2-core VM). Its salt keeps its blocks from any prefix match, and the pool and counters start clean after it.
+    /// </summary>
+    private void WarmUpSteps()
+    {
+        const long id = long.MinValue;
+        Add(id, new EngineRequest
+        {
+            PromptTokens = [0],
+            Sampling = new SamplingParams { Temperature = 0, MaxTokens = Math.Min(2, MaxContext - 1), IgnoreEos = true },
+            CacheSalt = "engine warm-up",
+        });
+        while (HasUnfinished) Step();
+        _scheduler.Step();
+        Blocks.Reset();
+        _steps = 0;
+        _preemptions = 0;
+        DevicePickedTokens = 0;
     }
 
     public void Dispose()
