@@ -1,4 +1,3 @@
-using InferenceServer.Server.Grpc;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace InferenceServer.Server.Versions;
@@ -32,8 +31,7 @@ public static class ServerFailure
 
     private static string? GrpcStatus(HttpContext context)
     {
-        if (!GrpcRequests.Is(context.Request)) return null;
-        // A trailers-only response carries the status in its headers; a streamed one in its trailers.
+        // Only gRPC responses carry grpc-status: a trailers-only one in its headers, a streamed one in its trailers.
         return context.Response.Headers["grpc-status"].FirstOrDefault() ?? context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"].FirstOrDefault();
     }
 }

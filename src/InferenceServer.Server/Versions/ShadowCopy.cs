@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using InferenceServer.Server.OpenAi.Endpoints;
 using InferenceServer.Server.Sessions;
 using InferenceServer.Versions.Shadow;
 

@@ -2,7 +2,7 @@ using InferenceServer.Engine.Requests;
 using InferenceServer.Server.OpenAi.Contracts;
 using InferenceServer.Server.OpenAi.Errors;
 using InferenceServer.Server.Sessions;
-using InferenceServer.Server.Sse;
+using InferenceServer.Server.OpenAi.Sse;
 
 namespace InferenceServer.Server.OpenAi.Endpoints;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using InferenceServer.Server.OpenAi.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace InferenceServer.Server.Sse;
+namespace InferenceServer.Server.OpenAi.Sse;
 
 /// <summary>
 /// Writes server-sent events straight into Kestrel's response pipe: <c>data: {json}\n\n</c> per event, each

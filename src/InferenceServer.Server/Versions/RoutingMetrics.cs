@@ -1,7 +1,6 @@
-using InferenceServer.Server.Versions;
 using Prometheus;
 
-namespace InferenceServer.Server.Metrics;
+namespace InferenceServer.Server.Versions;
 
 /// <summary>
 /// Canary roll-out metrics per repository model: the canary's current weight, the rollbacks so far, and requests

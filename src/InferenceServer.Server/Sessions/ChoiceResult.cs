@@ -1,7 +1,7 @@
 using System.Text;
-using InferenceServer.Server.Sessions;
+using InferenceServer.Engine.Outputs;
 
-namespace InferenceServer.Server.OpenAi.Endpoints;
+namespace InferenceServer.Server.Sessions;
 
 /// <summary>One choice of a non-streaming answer, gathered from its outputs.</summary>
 public sealed class ChoiceResult
@@ -13,7 +13,7 @@ public sealed class ChoiceResult
 
     public ChoiceOutput? Final { get; set; }
 
-    public string FinishReason => Final?.Output.Finish.ToWireName() ?? "abort";
+    public string FinishReason => Final?.Output.Finish is { } finish ? finish.ToWire() : "abort";
 
     /// <summary>Reads a session to the end, choice by choice.</summary>
     public static async Task<ChoiceResult[]> CollectAsync(GenerationSession session, int choices)
