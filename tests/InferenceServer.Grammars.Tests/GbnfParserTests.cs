@@ -1,6 +1,7 @@
 using System.Text;
 using InferenceServer.Grammars.Gbnf;
-using InferenceServer.Grammars.Recognition;
+using InferenceServer.Grammars.Ir;
+using InferenceServer.Grammars.Matching;
 
 namespace InferenceServer.Grammars.Tests;
 
@@ -35,9 +36,9 @@ public sealed class GbnfParserTests
         ws ::= | " " | "\n" [ \t]{0,20}
         """;
 
-    private static EarleyRecognizer Recognizer(string grammar) => new(GbnfParser.Parse(grammar));
+    private static Grammar Recognizer(string grammar) => GbnfParser.Parse(grammar);
 
-    private static bool Accepts(EarleyRecognizer r, string text) => r.Accepts(Encoding.UTF8.GetBytes(text));
+    private static bool Accepts(Grammar g, string text) => EarleyMatcher.Accepts(g, Encoding.UTF8.GetBytes(text));
 
     [Theory]
     [InlineData("{}", true)]
@@ -55,10 +56,10 @@ public sealed class GbnfParserTests
     {
         var r = Recognizer(Json);
         byte[] text = Encoding.UTF8.GetBytes("{\"k\": [1, \"é\"]}");
-        for (int i = 0; i <= text.Length; i++) Assert.True(r.AcceptsPrefix(text.AsSpan(0, i)), $"prefix of {i} bytes");
-        Assert.False(r.AcceptsPrefix(Encoding.UTF8.GetBytes("{\"k\" x")));
+        for (int i = 0; i <= text.Length; i++) Assert.True(EarleyMatcher.AcceptsPrefix(r, text.AsSpan(0, i)), $"prefix of {i} bytes");
+        Assert.False(EarleyMatcher.AcceptsPrefix(r, Encoding.UTF8.GetBytes("{\"k\" x")));
         // Half of a two-byte character is a live prefix: tokens may split characters.
-        Assert.True(r.AcceptsPrefix(Encoding.UTF8.GetBytes("{\"é").AsSpan(0, 3)));
+        Assert.True(EarleyMatcher.AcceptsPrefix(r, Encoding.UTF8.GetBytes("{\"é").AsSpan(0, 3)));
     }
 
     [Theory]
