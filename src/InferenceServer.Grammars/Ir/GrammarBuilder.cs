@@ -31,12 +31,18 @@ public sealed class GrammarBuilder
     /// <summary>Whether rule <paramref name="id"/> has a body.</summary>
     public bool IsDefined(int id) => _bodies[id] != null;
 
-    /// <summary>Gives rule <paramref name="id"/> its alternatives; a rule is defined once.</summary>
+    /// <summary>The empty sequence (ε), for an alternative that matches nothing: <c>Helper(owner, x, Epsilon)</c> is x?.</summary>
+    public static IReadOnlyList<GrammarElement> Epsilon { get; } = [];
+
+    /// <summary>Gives rule <paramref name="id"/> its alternatives (at least one); a rule is defined once.</summary>
     public void Define(int id, IEnumerable<IReadOnlyList<GrammarElement>> alternatives)
     {
         ArgumentNullException.ThrowIfNull(alternatives);
         if (_bodies[id] != null) throw new InvalidOperationException($"rule {_names[id]} is defined twice");
-        _bodies[id] = [.. alternatives];
+        List<IReadOnlyList<GrammarElement>> body = [.. alternatives];
+        // A rule without alternatives matches nothing: almost surely `Helper(owner, [])` meant ε (pass Epsilon).
+        if (body.Count == 0) throw new ArgumentException($"rule {_names[id]} has no alternatives; use Epsilon for the empty sequence", nameof(alternatives));
+        _bodies[id] = body;
     }
 
     /// <summary>A helper rule with these alternatives, returned as a reference to it.</summary>
