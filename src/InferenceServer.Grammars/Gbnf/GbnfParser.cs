@@ -144,18 +144,7 @@ public sealed class GbnfParser
         else (min, max) = ParseBounds(at);
         var item = sequence.GetRange(lastStart, sequence.Count - lastStart).ToArray();
         sequence.RemoveRange(lastStart, sequence.Count - lastStart);
-        for (int i = 0; i < min; i++) sequence.AddRange(item);
-        if (max < 0)
-        {
-            int id = _builder.FreshRule(rule);
-            _builder.Define(id, [[.. item, GrammarElement.RuleRef(id)], []]);
-            sequence.Add(GrammarElement.RuleRef(id));
-            return;
-        }
-        GrammarElement? optional = null;
-        for (int i = min; i < max; i++)
-            optional = _builder.Helper(rule, optional is { } inner ? [.. item, inner] : item, []);
-        if (optional is { } o) sequence.Add(o);
+        sequence.AddRange(_builder.Repeat(rule, item, min, max < 0 ? null : max));
     }
 
     private (int Min, int Max) ParseBounds(int at)

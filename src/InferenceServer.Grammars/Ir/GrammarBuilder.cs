@@ -53,6 +53,29 @@ public sealed class GrammarBuilder
         return GrammarElement.RuleRef(id);
     }
 
+    /// <summary>
+    /// <paramref name="item"/> repeated <paramref name="min"/> to <paramref name="max"/> times (null: unbounded), as the
+    /// elements of one sequence, expanded as llama.cpp expands them: the minimum copies, then <c>R ::= item R | ε</c>
+    /// for an open bound or max − min nested optionals for a closed one.
+    /// </summary>
+    public List<GrammarElement> Repeat(string owner, IReadOnlyList<GrammarElement> item, int min, int? max)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var elements = new List<GrammarElement>();
+        for (int i = 0; i < min; i++) elements.AddRange(item);
+        if (max is null)
+        {
+            int star = FreshRule(owner);
+            Define(star, [[.. item, GrammarElement.RuleRef(star)], Epsilon]);
+            elements.Add(GrammarElement.RuleRef(star));
+            return elements;
+        }
+        GrammarElement? optional = null;
+        for (int i = min; i < max; i++) optional = Helper(owner, optional is { } inner ? [.. item, inner] : item, Epsilon);
+        if (optional is { } o) elements.Add(o);
+        return elements;
+    }
+
     /// <summary>The names of rules referenced but never defined.</summary>
     public IEnumerable<string> Undefined() => _names.Where((_, i) => _bodies[i] == null);
 

@@ -167,22 +167,7 @@ public sealed class JsonSchemaCompiler
         return _builder.Helper("string", [Byte('"'), .. Repeat(CharRule(), min, max), Byte('"')]);
     }
 
-    // x repeated min..max times (max null: unbounded), as elements of one sequence.
-    private List<GrammarElement> Repeat(GrammarElement x, int min, int? max)
-    {
-        var elements = Enumerable.Repeat(x, min).ToList();
-        if (max is null)
-        {
-            int star = _builder.FreshRule("repeat");
-            _builder.Define(star, [[x, GrammarElement.RuleRef(star)], []]);
-            elements.Add(GrammarElement.RuleRef(star));
-            return elements;
-        }
-        GrammarElement? optional = null;
-        for (int i = min; i < max; i++) optional = _builder.Helper("repeat", optional is { } inner ? [x, inner] : [x], []);
-        if (optional is { } o) elements.Add(o);
-        return elements;
-    }
+    private List<GrammarElement> Repeat(GrammarElement x, int min, int? max) => _builder.Repeat("repeat", [x], min, max);
 
     private static int? Count(JsonElement schema, string keyword, string pointer)
     {
