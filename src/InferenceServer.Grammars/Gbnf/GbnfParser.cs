@@ -13,9 +13,6 @@ namespace InferenceServer.Grammars.Gbnf;
 /// </summary>
 public sealed class GbnfParser
 {
-    /// <summary>Largest repetition bound accepted: larger ones expand to grammars too big to be useful.</summary>
-    public const int MaxRepetition = 10_000;
-
     private readonly string _text;
     private readonly GrammarBuilder _builder = new();
     private readonly Dictionary<string, int> _firstUse = new(StringComparer.Ordinal);
@@ -97,7 +94,7 @@ public sealed class GbnfParser
             {
                 _pos++;
                 lastStart = sequence.Count;
-                sequence.Add(CharacterSet(rule, [(0, 0x10FFFF)]));
+                sequence.Add(CharacterSet(rule, CharacterSets.Any));
             }
             else if (c == '(')
             {
@@ -167,8 +164,8 @@ public sealed class GbnfParser
         int start = _pos;
         while (_pos < _text.Length && char.IsAsciiDigit(_text[_pos])) _pos++;
         if (start == _pos) throw Error("expected a number in the repetition", at);
-        if (!int.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n > MaxRepetition)
-            throw Error($"repetition counts are at most {MaxRepetition}", at);
+        if (!int.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n > GrammarLimits.MaxRepetition)
+            throw Error($"repetition counts are at most {GrammarLimits.MaxRepetition}", at);
         return n;
     }
 
@@ -212,31 +209,12 @@ public sealed class GbnfParser
             }
             ranges.Add((low, high));
         }
-        if (negated) ranges = Complement(ranges);
+        if (negated) ranges = CharacterSets.Complement(ranges);
         if (ranges.Count == 0) throw Error("the character class matches nothing", at);
         return CharacterSet(rule, ranges);
     }
 
-    // A set of code points as one element: a byte range where it is plain ASCII, else a helper rule of UTF-8 sequences.
-    private GrammarElement CharacterSet(string rule, List<(int Low, int High)> ranges)
-    {
-        var sequences = ranges.SelectMany(r => Utf8Sequences.Of(r.Low, r.High)).ToList();
-        if (sequences.Count == 1 && sequences[0].Length == 1) return sequences[0][0];
-        return _builder.Helper(rule, [.. sequences]);
-    }
-
-    private static List<(int Low, int High)> Complement(List<(int Low, int High)> ranges)
-    {
-        var result = new List<(int, int)>();
-        int next = 0;
-        foreach (var (low, high) in ranges.OrderBy(r => r.Low))
-        {
-            if (low > next) result.Add((next, low - 1));
-            next = Math.Max(next, high + 1);
-        }
-        if (next <= 0x10FFFF) result.Add((next, 0x10FFFF));
-        return result;
-    }
+    private GrammarElement CharacterSet(string rule, IEnumerable<(int Low, int High)> ranges) => CharacterSets.Element(_builder, rule, ranges);
 
     // One character of a literal or class, escapes decoded, as a Unicode scalar value.
     private int ParseChar()
