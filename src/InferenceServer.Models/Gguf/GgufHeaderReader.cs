@@ -99,24 +99,24 @@ internal sealed unsafe class GgufHeaderReader
             case GgufValueType.Int64: return ReadPlain<long>(count, 8, key);
             case GgufValueType.Float64: return ReadPlain<double>(count, 8, key);
             case GgufValueType.Bool:
-                {
-                    var bytes = Take(n, key);
-                    var result = new bool[count];
-                    for (int i = 0; i < count; i++) result[i] = bytes[i] != 0;
-                    return result;
-                }
+            {
+                var bytes = Take(n, key);
+                var result = new bool[count];
+                for (int i = 0; i < count; i++) result[i] = bytes[i] != 0;
+                return result;
+            }
             case GgufValueType.String:
-                {
-                    var result = new string[count];
-                    for (int i = 0; i < count; i++) result[i] = ReadString(key);
-                    return result;
-                }
+            {
+                var result = new string[count];
+                for (int i = 0; i < count; i++) result[i] = ReadString(key);
+                return result;
+            }
             default:
-                {
-                    var result = new object[count];
-                    for (int i = 0; i < count; i++) result[i] = ReadArray(key);
-                    return result;
-                }
+            {
+                var result = new object[count];
+                for (int i = 0; i < count; i++) result[i] = ReadArray(key);
+                return result;
+            }
         }
     }
 

@@ -57,27 +57,12 @@ public class GgufFileTests
         var w = new GgufWriter();
         var values = new Dictionary<string, object>
         {
-            ["s"] = "héllo",
-            ["b"] = true,
-            ["u8"] = (byte)200,
-            ["i8"] = (sbyte)-5,
-            ["u16"] = (ushort)60000,
-            ["i16"] = (short)-30000,
-            ["u32"] = 4_000_000_000u,
-            ["i32"] = -7,
-            ["u64"] = ulong.MaxValue,
-            ["i64"] = long.MinValue,
-            ["f32"] = 1.5f,
-            ["f64"] = Math.PI,
-            ["as"] = new[] { "a", "", "ü" },
-            ["af"] = new[] { 1f, -2f },
-            ["ai"] = new[] { 1, -2, 3 },
-            ["au"] = new[] { 1u, 2u },
-            ["ab"] = new byte[] { 1, 2, 255 },
-            ["asb"] = new sbyte[] { -1, 1 },
-            ["abool"] = new[] { true, false },
-            ["al"] = new[] { long.MaxValue },
-            ["ad"] = new[] { 0.25 },
+            ["s"] = "héllo", ["b"] = true, ["u8"] = (byte)200, ["i8"] = (sbyte)-5, ["u16"] = (ushort)60000,
+            ["i16"] = (short)-30000, ["u32"] = 4_000_000_000u, ["i32"] = -7, ["u64"] = ulong.MaxValue,
+            ["i64"] = long.MinValue, ["f32"] = 1.5f, ["f64"] = Math.PI,
+            ["as"] = new[] { "a", "", "ü" }, ["af"] = new[] { 1f, -2f }, ["ai"] = new[] { 1, -2, 3 },
+            ["au"] = new[] { 1u, 2u }, ["ab"] = new byte[] { 1, 2, 255 }, ["asb"] = new sbyte[] { -1, 1 },
+            ["abool"] = new[] { true, false }, ["al"] = new[] { long.MaxValue }, ["ad"] = new[] { 0.25 },
             ["nested"] = new object[] { new[] { 1, 2 }, new[] { 3 } },
         };
         foreach (var (k, v) in values) w.AddMetadata(k, v);

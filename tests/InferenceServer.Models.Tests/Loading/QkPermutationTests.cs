@@ -39,15 +39,8 @@ public class QkPermutationTests
     {
         var llama = new ModelConfig
         {
-            Architecture = ModelArchitecture.Llama,
-            HiddenSize = 64,
-            IntermediateSize = 1,
-            NumLayers = 1,
-            NumHeads = 8,
-            NumKvHeads = 2,
-            HeadDim = 8,
-            VocabSize = 1,
-            MaxPositionEmbeddings = 1,
+            Architecture = ModelArchitecture.Llama, HiddenSize = 64, IntermediateSize = 1, NumLayers = 1,
+            NumHeads = 8, NumKvHeads = 2, HeadDim = 8, VocabSize = 1, MaxPositionEmbeddings = 1,
         };
         Assert.Equal(8, QkPermutation.HeadsFor("model.layers.3.self_attn.q_proj.weight", llama));
         Assert.Equal(2, QkPermutation.HeadsFor("model.layers.3.self_attn.k_proj.bias", llama));

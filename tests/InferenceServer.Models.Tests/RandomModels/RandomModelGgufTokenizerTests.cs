@@ -20,29 +20,16 @@ public class RandomModelGgufTokenizerTests
     private static readonly ModelConfig Small = new()
     {
         Architecture = ModelArchitecture.Llama,
-        HiddenSize = 64,
-        IntermediateSize = 128,
-        NumLayers = 1,
-        NumHeads = 4,
-        NumKvHeads = 2,
-        HeadDim = 16,
-        VocabSize = 32000,
-        MaxPositionEmbeddings = 256,
-        RmsNormEps = 1e-5,
-        BosTokenId = 1,
-        EosTokenIds = [2],
+        HiddenSize = 64, IntermediateSize = 128, NumLayers = 1, NumHeads = 4, NumKvHeads = 2, HeadDim = 16,
+        VocabSize = 32000, MaxPositionEmbeddings = 256, RmsNormEps = 1e-5, BosTokenId = 1, EosTokenIds = [2],
     };
 
     private static readonly ModelShape StoriesLike = new("stories-like", Small, TokenizerFiles.Llama2Spm);
 
     private static readonly ModelShape QwenLike = new("qwen-like", Small with
     {
-        Architecture = ModelArchitecture.Qwen2,
-        AttentionBias = true,
-        TieWordEmbeddings = true,
-        VocabSize = 151936,
-        BosTokenId = 151643,
-        EosTokenIds = [151645, 151643],
+        Architecture = ModelArchitecture.Qwen2, AttentionBias = true, TieWordEmbeddings = true,
+        VocabSize = 151936, BosTokenId = 151643, EosTokenIds = [151645, 151643],
     }, TokenizerFiles.Qwen3);
 
     private static readonly string[] Texts =

@@ -14,24 +14,13 @@ public class RandomModelWriterTests
     private static readonly ModelShape TinyLlama = new("tiny-llama", new ModelConfig
     {
         Architecture = ModelArchitecture.Llama,
-        HiddenSize = 64,
-        IntermediateSize = 96,
-        NumLayers = 2,
-        NumHeads = 4,
-        NumKvHeads = 2,
-        HeadDim = 16,
-        VocabSize = 300,
-        MaxPositionEmbeddings = 256,
-        RmsNormEps = 1e-5,
-        BosTokenId = 1,
-        EosTokenIds = [2],
+        HiddenSize = 64, IntermediateSize = 96, NumLayers = 2, NumHeads = 4, NumKvHeads = 2, HeadDim = 16,
+        VocabSize = 300, MaxPositionEmbeddings = 256, RmsNormEps = 1e-5, BosTokenId = 1, EosTokenIds = [2],
     }, TokenizerFiles.Llama2Spm);
 
     private static readonly ModelShape TinyQwen2 = new("tiny-qwen2", TinyLlama.Config with
     {
-        Architecture = ModelArchitecture.Qwen2,
-        TieWordEmbeddings = true,
-        AttentionBias = true,
+        Architecture = ModelArchitecture.Qwen2, TieWordEmbeddings = true, AttentionBias = true,
     }, TokenizerFiles.Qwen3);
 
     private static readonly ModelShape TinyQwen3 = new("tiny-qwen3", TinyQwen2.Config with { Architecture = ModelArchitecture.Qwen3, HeadDim = 32, AttentionBias = false, QkNorm = true }, TokenizerFiles.Qwen3);
